@@ -1,0 +1,88 @@
+import * as z from 'zod';
+
+/**
+ * Okta management payloads as the project reads them. Loose objects: Okta adds fields over time and a
+ * rule must go back to Okta whole (PUT replaces), so unknown keys are kept, not stripped.
+ */
+
+export const TOKEN_HOOK_TYPE = 'com.okta.oauth2.tokens.transform';
+
+export const InlineHookHeaderSchema = z.looseObject({ key: z.string(), value: z.string() });
+
+export const InlineHookSchema = z.looseObject({
+  id: z.string(),
+  status: z.enum(['ACTIVE', 'INACTIVE']),
+  name: z.string(),
+  type: z.string(),
+  version: z.string(),
+  channel: z.looseObject({
+    type: z.string(),
+    version: z.string(),
+    config: z.looseObject({
+      uri: z.string(),
+      method: z.string().optional(),
+      headers: z.array(InlineHookHeaderSchema).nullish(),
+      authScheme: z.looseObject({ type: z.string(), key: z.string() }).nullish(),
+    }),
+  }),
+  created: z.string().optional(),
+  lastUpdated: z.string().optional(),
+});
+export type InlineHook = z.infer<typeof InlineHookSchema>;
+
+/** What the project sends to create or replace an HTTP-channel hook; `authValue` is the write-only key. */
+export interface InlineHookDefinition {
+  readonly name: string;
+  readonly uri: string;
+  readonly authHeader: string;
+  readonly authValue: string;
+  readonly headers?: readonly { readonly key: string; readonly value: string }[];
+}
+
+export const AuthorizationServerSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.string().optional(),
+  issuer: z.string().optional(),
+  audiences: z.array(z.string()).optional(),
+});
+export type AuthorizationServer = z.infer<typeof AuthorizationServerSchema>;
+
+export const AuthorizationServerPolicySchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  type: z.string().optional(),
+  status: z.string().optional(),
+  priority: z.number().optional(),
+});
+export type AuthorizationServerPolicy = z.infer<typeof AuthorizationServerPolicySchema>;
+
+export const AuthorizationServerPolicyRuleSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  status: z.string().optional(),
+  priority: z.number().optional(),
+  system: z.boolean().optional(),
+  conditions: z.looseObject({}),
+  actions: z
+    .looseObject({
+      token: z
+        .looseObject({
+          inlineHook: z.looseObject({ id: z.string() }).nullish(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+export type AuthorizationServerPolicyRule = z.infer<typeof AuthorizationServerPolicyRuleSchema>;
+
+/** Okta's error object (spec `Error`); every field optional because proxies and 5xx pages omit them. */
+export const OktaErrorBodySchema = z.looseObject({
+  errorCode: z.string().optional(),
+  errorSummary: z.string().optional(),
+  errorLink: z.string().optional(),
+  errorId: z.string().optional(),
+  errorCauses: z.array(z.looseObject({ errorSummary: z.string().optional() })).optional(),
+});
+export type OktaErrorBody = z.infer<typeof OktaErrorBodySchema>;

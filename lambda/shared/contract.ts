@@ -1,0 +1,69 @@
+import * as z from 'zod';
+
+/**
+ * The names `infra/` and `lambda/` share: environment variables, custom-resource properties and
+ * attributes. Both sides import them from here, so a rename fails compilation, not a deploy.
+ */
+
+/** Environment variables of the hook function. */
+export const HOOK_ENV = {
+  /** ARN of the Secrets Manager secret holding the API key Okta sends. */
+  apiKeySecretArn: 'API_KEY_SECRET_ARN',
+  /** The hook's config (claim rules, failure mode, auth header, deadline) as JSON. */
+  hookConfig: 'HOOK_CONFIG',
+} as const;
+
+/** Environment variables of the rotation function. */
+export const ROTATION_ENV = {
+  credentialsSecretArn: 'OKTA_CREDENTIALS_SECRET_ARN',
+  hookName: 'HOOK_NAME',
+} as const;
+
+/** The custom resource type CloudFormation shows. */
+export const CUSTOM_RESOURCE_TYPE = 'Custom::OktaTokenHook';
+
+/** Attributes the registrar returns in `Data` (never a secret). */
+export const REGISTRAR_ATTRIBUTES = {
+  hookId: 'HookId',
+  authorizationServerId: 'AuthorizationServerId',
+  policyId: 'PolicyId',
+  ruleId: 'RuleId',
+  /** The hook that was on the rule before ours, restored on delete; '' when there was none. */
+  previousHookId: 'PreviousHookId',
+} as const;
+
+// CloudFormation hands every scalar property over as a string.
+const CfnBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
+/** A rule to attach the hook to; each part is an id or an exact name (`default` for the default server). */
+export const HookTargetSchema = z.strictObject({
+  AuthorizationServer: z.string().min(1),
+  Policy: z.string().min(1),
+  Rule: z.string().min(1),
+});
+export type HookTarget = z.infer<typeof HookTargetSchema>;
+
+export const HeaderSchema = z.strictObject({ Key: z.string().min(1), Value: z.string() });
+
+/**
+ * Properties of the custom resource. Secret values never appear here (CloudFormation shows
+ * properties to anyone who can read the stack): only ARNs and a non-secret version marker.
+ */
+export const RegistrarPropertiesSchema = z.object({
+  OrgUrl: z.string().url(),
+  CredentialsSecretArn: z.string().min(1),
+  ApiKeySecretArn: z.string().min(1),
+  /** Changes when the key should be re-sent to Okta; never the key itself. */
+  ApiKeyVersion: z.string().default(''),
+  HookName: z.string().min(1).max(255),
+  HookUrl: z.string().url(),
+  AuthHeader: z.string().min(1).default('Authorization'),
+  Headers: z.array(HeaderSchema).default([]),
+  Target: HookTargetSchema,
+  ReplaceExistingHook: CfnBoolean.default(false),
+  Verify: CfnBoolean.default(true),
+  RetainOnDelete: CfnBoolean.default(false),
+});
+export type RegistrarProperties = z.infer<typeof RegistrarPropertiesSchema>;
+/** What `infra/` writes: the schema's input side (booleans and defaults optional). */
+export type RegistrarPropertiesInput = z.input<typeof RegistrarPropertiesSchema>;
