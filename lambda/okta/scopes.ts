@@ -1,0 +1,40 @@
+/**
+ * OAuth scopes of the Okta management API this project uses, and which operation needs which, so a 403
+ * can name the missing scope instead of leaving the user to guess.
+ */
+
+export const SCOPES = {
+  inlineHooksRead: 'okta.inlineHooks.read',
+  inlineHooksManage: 'okta.inlineHooks.manage',
+  authorizationServersRead: 'okta.authorizationServers.read',
+  authorizationServersManage: 'okta.authorizationServers.manage',
+} as const;
+
+/** What a service app asks for when its credentials name no scopes. */
+export const DEFAULT_SCOPES: readonly string[] = Object.values(SCOPES);
+
+/** The scope each operation needs (the spec's per-operation `security`), keyed by our operation names. */
+export const OPERATION_SCOPES: Readonly<Record<string, string>> = {
+  listInlineHooks: SCOPES.inlineHooksRead,
+  getInlineHook: SCOPES.inlineHooksRead,
+  createInlineHook: SCOPES.inlineHooksManage,
+  replaceInlineHook: SCOPES.inlineHooksManage,
+  activateInlineHook: SCOPES.inlineHooksManage,
+  deactivateInlineHook: SCOPES.inlineHooksManage,
+  deleteInlineHook: SCOPES.inlineHooksManage,
+  executeInlineHook: SCOPES.inlineHooksManage,
+  listAuthorizationServers: SCOPES.authorizationServersRead,
+  getAuthorizationServer: SCOPES.authorizationServersRead,
+  listPolicies: SCOPES.authorizationServersRead,
+  listPolicyRules: SCOPES.authorizationServersRead,
+  getPolicyRule: SCOPES.authorizationServersRead,
+  replacePolicyRule: SCOPES.authorizationServersManage,
+};
+
+/** The admin-role permission (custom roles) behind a scope; the names differ from the scopes. */
+export const ROLE_PERMISSION: Readonly<Record<string, string>> = {
+  [SCOPES.inlineHooksRead]: 'okta.inlinehooks.read',
+  [SCOPES.inlineHooksManage]: 'okta.inlinehooks.manage',
+  [SCOPES.authorizationServersRead]: 'okta.authzServers.read',
+  [SCOPES.authorizationServersManage]: 'okta.authzServers.manage',
+};
