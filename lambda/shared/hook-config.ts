@@ -1,0 +1,148 @@
+import * as z from 'zod';
+import { claimProblem, LIFETIME_SECONDS, type TokenKind } from '../token-hook/reserved-claims.js';
+
+/**
+ * The hook's configuration: failure mode, deadline, auth header, body cap and the declarative claim
+ * rules. The same schema validates `environments.<name>.hook` of cdk.json at synth and `HOOK_CONFIG` at
+ * cold start, so a rule Okta would refuse never reaches a deployed function.
+ */
+
+/** Okta waits 3 s for a token hook; the hook must answer before that. */
+export const MAX_DEADLINE_MS = 2_900;
+export const DEFAULT_DEADLINE_MS = 2_000;
+/** Okta's request for a user with many claims stays far below this; Function URLs stop at 6 MB. */
+export const DEFAULT_MAX_BODY_BYTES = 262_144;
+export const MAX_BODY_BYTES_LIMIT = 6_291_456;
+
+const HeaderName = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (letters, digits, - and the like)')
+  .transform((name) => name.toLowerCase());
+
+const TokenTarget = z.enum(['access', 'identity', 'both']);
+export type TokenTarget = z.infer<typeof TokenTarget>;
+
+const JsonPointer = z.string().regex(/^(\/([^~]|~[01])*)+$/, "must be a JSON pointer such as '/data/context/user/profile/login'");
+
+const StringList = z.array(z.string().min(1)).min(1);
+
+/** Every condition given must hold; a condition holds when any of its values matches. */
+export const RuleConditionsSchema = z.strictObject({
+  clientIds: StringList.optional(),
+  /** Scopes granted to the access token (`data.access.scopes`, else the requested `scope`). */
+  scopes: StringList.optional(),
+  /** `protocol.request.grant_type`; `implicit` for tokens minted at /authorize. */
+  grantTypes: StringList.optional(),
+  /** The access-policy rule that matched (`data.context.policy.rule.id`). */
+  policyRuleIds: StringList.optional(),
+});
+export type RuleConditions = z.infer<typeof RuleConditionsSchema>;
+
+const StaticClaim = z.strictObject({
+  claim: z.string(),
+  token: TokenTarget,
+  /** Any JSON value except null (use `remove` to drop a claim). */
+  value: z.json().refine((value) => value !== null, 'must not be null: use remove to drop a claim'),
+});
+
+const CopiedClaim = z.strictObject({
+  claim: z.string(),
+  token: TokenTarget,
+  /** JSON pointer into Okta's request; the claim is not set when nothing is there. */
+  from: JsonPointer,
+  /** Read this query parameter of the URL found at `from` (e.g. `/data/context/request/url/value`). */
+  query: z.string().min(1).optional(),
+});
+
+export const ClaimSetterSchema = z.union([StaticClaim, CopiedClaim]);
+export type ClaimSetter = z.infer<typeof ClaimSetterSchema>;
+
+export const ClaimRemovalSchema = z.strictObject({ claim: z.string(), token: TokenTarget });
+export type ClaimRemoval = z.infer<typeof ClaimRemovalSchema>;
+
+const Lifetime = z.int().min(LIFETIME_SECONDS.min).max(LIFETIME_SECONDS.max);
+
+export const ClaimRuleSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    when: RuleConditionsSchema.default({}),
+    set: z.array(ClaimSetterSchema).default([]),
+    remove: z.array(ClaimRemovalSchema).default([]),
+    /** Token lifetimes in seconds (300..86400). */
+    lifetime: z.strictObject({ access: Lifetime.optional(), identity: Lifetime.optional() }).default({}),
+  })
+  .superRefine((rule, ctx) => {
+    const check = (kind: 'set' | 'remove', index: number, claim: string, target: TokenTarget) => {
+      for (const token of tokensOf(target)) {
+        const problem = claimProblem(token, claim);
+        if (problem) {
+          ctx.addIssue({ code: 'custom', path: [kind, index, 'claim'], message: `rule '${rule.name}': ${problem}` });
+          return;
+        }
+      }
+    };
+    rule.set.forEach((setter, index) => check('set', index, setter.claim, setter.token));
+    rule.remove.forEach((removal, index) => check('remove', index, removal.claim, removal.token));
+  });
+export type ClaimRule = z.infer<typeof ClaimRuleSchema>;
+
+export const HookConfigSchema = z
+  .strictObject({
+    /** `open`: an internal error or the deadline lets Okta issue the token unchanged (204); `closed`: no token. */
+    failureMode: z.enum(['open', 'closed']).default('open'),
+    /** Internal deadline for deciding the claims, in ms; Okta gives up after 3 s. */
+    deadlineMs: z.int().min(1).max(MAX_DEADLINE_MS).default(DEFAULT_DEADLINE_MS),
+    /** Header carrying the API key (Okta's `authScheme.key`), compared lower-cased. */
+    authHeader: HeaderName.default('authorization'),
+    maxBodyBytes: z.int().min(1_024).max(MAX_BODY_BYTES_LIMIT).default(DEFAULT_MAX_BODY_BYTES),
+    rules: z.array(ClaimRuleSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.rules.forEach((rule, index) => {
+      if (seen.has(rule.name)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `rule '${rule.name}' is defined twice: give each rule its own name` });
+      }
+      seen.add(rule.name);
+    });
+  });
+export type HookConfig = z.infer<typeof HookConfigSchema>;
+/** What a user writes (defaults optional). */
+export type HookConfigInput = z.input<typeof HookConfigSchema>;
+
+/** The tokens a rule target stands for. */
+export function tokensOf(target: TokenTarget): readonly TokenKind[] {
+  return target === 'both' ? ['access', 'identity'] : [target];
+}
+
+export class HookConfigError extends Error {
+  override readonly name = 'HookConfigError';
+}
+
+/** Zod issues as `path: message` lines, the path written the way the config is (`rules[0].set[1].claim`). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.reduce<string>(
+        (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+        prefix,
+      );
+      return `${path || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Validates a hook config (an object or its JSON text); throws `HookConfigError` naming every bad key. */
+export function parseHookConfig(input: unknown): HookConfig {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      throw new HookConfigError('hook config is not valid JSON: check HOOK_CONFIG or the hook block of the environment');
+    }
+  }
+  const result = HookConfigSchema.safeParse(value);
+  if (!result.success) throw new HookConfigError(`invalid hook config: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}

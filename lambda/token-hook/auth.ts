@@ -1,0 +1,90 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SecretStore } from '../shared/secret-store.js';
+
+/**
+ * Checks the API key Okta sends against the key in Secrets Manager. Keys are read at cold start and
+ * cached; a key that matches none of them triggers one re-read of AWSCURRENT and AWSPENDING (at most
+ * once per `recheckIntervalMs`, shared by concurrent requests), so a freshly rotated key is accepted at
+ * once while a flood of bad keys costs at most one Secrets Manager call per interval.
+ */
+
+export interface Clock {
+  /** Milliseconds, monotonic enough for intervals. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => performance.now() };
+
+export const DEFAULT_KEY_RECHECK_INTERVAL_MS = 5_000;
+
+export type KeyCheck = 'accepted' | 'rejected';
+
+export interface ApiKeyVerifier {
+  /** Reads the current key; the hook calls it during init. */
+  load(): Promise<void>;
+  check(presented: string | undefined): Promise<KeyCheck>;
+}
+
+/** No key could be read from Secrets Manager: the hook cannot tell Okta from anyone else. */
+export class ApiKeyUnavailableError extends Error {
+  override readonly name = 'ApiKeyUnavailableError';
+}
+
+export interface ApiKeyVerifierOptions {
+  readonly secretStore: SecretStore;
+  readonly secretId: string;
+  readonly clock?: Clock;
+  /** @default 5000 */
+  readonly recheckIntervalMs?: number;
+}
+
+// Digests have one length whatever the input, so the comparison time says nothing about the key.
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
+  const { secretStore, secretId } = options;
+  const clock = options.clock ?? systemClock;
+  const interval = options.recheckIntervalMs ?? DEFAULT_KEY_RECHECK_INTERVAL_MS;
+  let keys: Buffer[] = [];
+  let lastRead = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | undefined;
+
+  const read = (stages: readonly ('AWSCURRENT' | 'AWSPENDING')[]): Promise<void> => {
+    reading ??= (async () => {
+      lastRead = clock.now();
+      try {
+        const versions = await Promise.all(stages.map((stage) => secretStore.getSecret(secretId, { stage })));
+        const fresh = versions.flatMap((version) => (version && version.value.length > 0 ? [digest(version.value)] : []));
+        if (fresh.length > 0) keys = fresh;
+      } finally {
+        reading = undefined;
+      }
+    })();
+    return reading;
+  };
+
+  const matches = (presented: Buffer): boolean => {
+    let found = false;
+    for (const key of keys) found = timingSafeEqual(key, presented) || found;
+    return found;
+  };
+
+  return {
+    load: () => read(['AWSCURRENT']),
+    async check(value) {
+      if (!value) return 'rejected';
+      const presented = digest(value);
+      if (matches(presented)) return 'accepted';
+      if ((reading || clock.now() - lastRead >= interval)) {
+        try {
+          await (reading ?? read(['AWSCURRENT', 'AWSPENDING']));
+        } catch (error) {
+          if (keys.length === 0) throw new ApiKeyUnavailableError('cannot read the API key secret: check the secret ARN and the function role', { cause: error });
+        }
+        if (matches(presented)) return 'accepted';
+      }
+      if (keys.length === 0) throw new ApiKeyUnavailableError('no API key was read from the secret yet: check the secret ARN and the function role');
+      return 'rejected';
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { HookConfig } from '../shared/hook-config.js';
+import { jsonResult, type FunctionUrlResult } from './function-url.js';
+
+/**
+ * A request the hook refuses (405, 413, 415, 401, 400). `expose` says whether the message may go to the
+ * caller; details are JSON pointers and problem kinds, never values from the request.
+ */
+export class HookRequestError extends Error {
+  override readonly name = 'HookRequestError';
+  constructor(
+    readonly statusCode: 400 | 401 | 405 | 413 | 415,
+    message: string,
+    readonly options: { readonly expose?: boolean; readonly headers?: Record<string, string>; readonly details?: unknown } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The hook did not finish within its deadline; the failure mode decides what Okta gets. */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+}
+
+/** What the client sees when the hook fails closed: nothing about the cause. */
+export const CLOSED_FAILURE_SUMMARY = 'the token hook could not process this request';
+
+export type FailureOutcome = 'rejected' | 'unauthorized' | 'failed-open' | 'failed-closed';
+
+/**
+ * The one place an error becomes an HTTP answer. Refused requests keep their status; anything else is an
+ * internal failure: 204 (Okta issues the token unchanged) when the hook fails open, 200 with an `error`
+ * (Okta issues no token) when it fails closed. Never a 5xx: Okta would treat it like 204 anyway, and the
+ * failure mode is the operator's decision.
+ */
+export function errorToResponse(error: unknown, failureMode: HookConfig['failureMode']): { result: FunctionUrlResult; outcome: FailureOutcome } {
+  if (error instanceof HookRequestError) {
+    const { statusCode, options } = error;
+    const body = statusCode === 401 ? {} : { message: options.expose === false ? 'request refused' : error.message, ...(options.details ? { details: options.details } : {}) };
+    const result = statusCode === 401 ? { statusCode } : jsonResult(statusCode, body);
+    return {
+      result: { ...result, headers: { ...result.headers, ...options.headers } },
+      outcome: statusCode === 401 ? 'unauthorized' : 'rejected',
+    };
+  }
+  if (failureMode === 'closed') {
+    return { result: jsonResult(200, { error: { errorSummary: CLOSED_FAILURE_SUMMARY } }), outcome: 'failed-closed' };
+  }
+  return { result: { statusCode: 204 }, outcome: 'failed-open' };
+}

@@ -1,0 +1,56 @@
+import type { TokenHookRequest } from './request-schema.js';
+
+/** What the rules read from Okta's request: pointers into it and facts the conditions test. */
+
+/** The value at RFC 6901 `pointer` in `document`, or undefined. Own properties only. */
+export function valueAtPointer(document: unknown, pointer: string): unknown {
+  if (pointer === '') return document;
+  let current: unknown = document;
+  for (const raw of pointer.slice(1).split('/')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (!Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** A query parameter of `url` (works on Okta's `https://{yourOktaDomain}/...` too, which URL refuses). */
+export function queryParameter(url: string, name: string): string | undefined {
+  const start = url.indexOf('?');
+  if (start < 0) return undefined;
+  const end = url.indexOf('#', start);
+  try {
+    return new URLSearchParams(url.slice(start + 1, end < 0 ? undefined : end)).get(name) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function clientIdOf(request: TokenHookRequest): string | undefined {
+  const protocol = request.data.context.protocol;
+  const cid = request.data.access?.claims['cid'];
+  return protocol?.client?.id ?? protocol?.request?.client_id ?? (typeof cid === 'string' ? cid : undefined);
+}
+
+/** The OAuth grant type; tokens minted at /authorize (no grant_type) count as `implicit`. */
+export function grantTypeOf(request: TokenHookRequest): string | undefined {
+  const grantType = request.data.context.protocol?.request?.grant_type;
+  if (grantType) return grantType;
+  return request.source?.includes('/v1/authorize') ? 'implicit' : undefined;
+}
+
+/** Scopes granted to the access token, else the scopes asked for. */
+export function grantedScopesOf(request: TokenHookRequest): string[] {
+  const scopes = request.data.access?.scopes;
+  if (scopes) {
+    return Object.entries(scopes)
+      .filter(([, scope]) => scope.action === undefined || scope.action === 'GRANT')
+      .map(([name]) => name);
+  }
+  return (request.data.context.protocol?.request?.scope ?? '').split(' ').filter(Boolean);
+}
+
+export function policyRuleIdOf(request: TokenHookRequest): string | undefined {
+  return request.data.context.policy?.rule?.id;
+}

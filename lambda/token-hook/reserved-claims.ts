@@ -1,0 +1,45 @@
+/** The two tokens a token hook can change, named after Okta's command types (`com.okta.<token>.patch`). */
+export type TokenKind = 'access' | 'identity';
+
+export const TOKEN_KINDS: readonly TokenKind[] = ['access', 'identity'];
+
+// Okta's "Reserved claims for Token Hooks" table (contract §2.4): a command touching one of them makes
+// Okta skip the whole patch, so we refuse them before Okta sees them.
+const RESERVED_IN_BOTH = [
+  'acr', 'auth_time', 'cid', 'cnf', 'exp', 'groups', 'iat', 'iss', 'jti', 'sid', 'token_type', 'ver',
+];
+const RESERVED_IN_ID_ONLY = [
+  'active', 'aid', 'amr', 'app_id', 'app_type', 'at_hash', 'aud', 'c_hash', 'client_id', 'client_ip',
+  'client_req_id', 'client_type', 'client_user_agent', 'device_compliance', 'device_id', 'device_known',
+  'device_managed', 'device_name', 'device_trust', 'did', 'dst', 'group', 'hotk', 'idp', 'idp_iss', 'mac_key',
+  'may_act', 'nonce', 'oid', 'okta_emailVerified', 'okta_lastUpdated', 'orig', 'permissions', 'purpose',
+  'pwd_exp_days', 'pwd_exp_time', 'rid', 'role', 'scope', 'scopes', 'sub', 'term', 'user_ip',
+];
+const RESERVED_IN_ACCESS_ONLY = ['as_uri', 'authorization_details', 'rpt', 'rsi', 'scp', 'uid', 'username'];
+
+const RESERVED: Record<TokenKind, ReadonlySet<string>> = {
+  access: new Set([...RESERVED_IN_BOTH, ...RESERVED_IN_ACCESS_ONLY]),
+  identity: new Set([...RESERVED_IN_BOTH, ...RESERVED_IN_ID_ONLY]),
+};
+
+/** Token lifetime bounds Okta accepts, in seconds (5 minutes to 24 hours). */
+export const LIFETIME_SECONDS = { min: 300, max: 86_400 } as const;
+
+const TOKEN_LABEL: Record<TokenKind, string> = { access: 'access tokens', identity: 'ID tokens' };
+
+/** Why a hook may not set or remove `claim` in `token`, or undefined when it may. */
+export function claimProblem(token: TokenKind, claim: string): string | undefined {
+  if (claim.length === 0) return 'claim names must not be empty';
+  // fast-json-patch refuses it, and no token needs it.
+  if (claim === '__proto__') return "claim '__proto__' cannot be patched";
+  if (RESERVED[token].has(claim)) return `claim '${claim}' is reserved in ${TOKEN_LABEL[token]}`;
+  return undefined;
+}
+
+/** Why Okta would refuse `seconds` as a token lifetime, or undefined when it is accepted. */
+export function lifetimeProblem(seconds: number): string | undefined {
+  if (!Number.isInteger(seconds) || seconds < LIFETIME_SECONDS.min || seconds > LIFETIME_SECONDS.max) {
+    return `lifetime must be a whole number of seconds from ${LIFETIME_SECONDS.min} to ${LIFETIME_SECONDS.max}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,154 @@
+import type { HookConfig } from '../shared/hook-config.js';
+import type { SecretStore } from '../shared/secret-store.js';
+import { createApiKeyVerifier, systemClock, type ApiKeyVerifier, type Clock } from './auth.js';
+import { ClaimEditError } from './change-set.js';
+import { CommandEncodingError, MAX_RESPONSE_BYTES } from './encode.js';
+import { DeadlineExceededError, errorToResponse, HookRequestError } from './errors.js';
+import { evaluate, noTransform, type Decision, type Transform } from './evaluate.js';
+import { headerOf, JSON_HEADERS, jsonResult, type FunctionUrlEvent, type FunctionUrlResult } from './function-url.js';
+import { consoleLogger, type HookLogger, type HookLogLine } from './log.js';
+import { parseTokenHookRequest, type TokenHookRequest } from './request-schema.js';
+
+/**
+ * The token hook as a function of a Function URL event, with its collaborators passed in: the adapter
+ * checks (method, size, content type), auth, parsing, the claim logic under a deadline, the answer and
+ * one log line. `handler.ts` only wires the environment to it.
+ */
+
+export interface TokenHookOptions {
+  readonly config: HookConfig;
+  readonly keys: ApiKeyVerifier;
+  /** @default no transform */
+  readonly transform?: Transform;
+  readonly clock?: Clock;
+  /** @default one JSON line on stdout */
+  readonly log?: HookLogger;
+}
+
+export type TokenHook = (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+
+/** The answer would exceed Okta's 256 KB limit. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+}
+
+// Our own errors carry value-free messages worth logging; anything else (the user's transform) logs its class only.
+const LOGGABLE = [HookRequestError, DeadlineExceededError, ClaimEditError, CommandEncodingError, ResponseTooLargeError];
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return 'non-error thrown';
+  if (LOGGABLE.some((type) => error instanceof type) || error.name === 'ApiKeyUnavailableError') return `${error.name}: ${error.message}`;
+  return error.name;
+}
+
+function readBody(event: FunctionUrlEvent, config: HookConfig): string {
+  const method = event.requestContext?.http?.method;
+  if (method !== 'POST') throw new HookRequestError(405, 'only POST is allowed', { headers: { allow: 'POST' } });
+  const body = typeof event.body === 'string' ? event.body : '';
+  const base64 = event.isBase64Encoded === true;
+  if (Buffer.byteLength(body, base64 ? 'base64' : 'utf8') > config.maxBodyBytes) {
+    throw new HookRequestError(413, `the body exceeds ${config.maxBodyBytes} bytes`);
+  }
+  const contentType = headerOf(event, 'content-type');
+  if (contentType?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') {
+    throw new HookRequestError(415, 'the body must be application/json');
+  }
+  return base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
+}
+
+function parseRequest(body: string): TokenHookRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new HookRequestError(400, 'the body is not valid JSON');
+  }
+  const parsed = parseTokenHookRequest(json);
+  if (!parsed.ok) throw new HookRequestError(400, 'the body is not an Okta token hook request', { details: parsed.problems });
+  return parsed.request;
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceededError(`the claim logic took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+function answer(decision: Decision): FunctionUrlResult {
+  if (decision.outcome === 'denied') return jsonResult(200, { error: { errorSummary: decision.summary } });
+  if (decision.outcome === 'unchanged') return { statusCode: 204 };
+  const body = JSON.stringify({
+    commands: decision.encoded.commands,
+    // Okta writes debugContext to its System Log: rule names only, never values.
+    ...(decision.appliedRules.length > 0 ? { debugContext: { rules: decision.appliedRules.join(',') } } : {}),
+  });
+  if (Buffer.byteLength(body, 'utf8') >= MAX_RESPONSE_BYTES) {
+    throw new ResponseTooLargeError(`the commands take ${Buffer.byteLength(body, 'utf8')} bytes, Okta accepts less than ${MAX_RESPONSE_BYTES}: set fewer or smaller claims`);
+  }
+  return { statusCode: 200, headers: { ...JSON_HEADERS }, body };
+}
+
+export function createTokenHook(options: TokenHookOptions): TokenHook {
+  const { config, keys } = options;
+  const transform = options.transform ?? noTransform;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? consoleLogger;
+
+  return async (event) => {
+    const started = clock.now();
+    const requestId = typeof event?.requestContext?.requestId === 'string' ? event.requestContext.requestId : undefined;
+    let eventId: string | undefined;
+    let line: Omit<HookLogLine, 'durationMs' | 'status' | 'message'>;
+    let result: FunctionUrlResult;
+    try {
+      const body = readBody(event ?? {}, config);
+      if ((await keys.check(headerOf(event, config.authHeader))) === 'rejected') {
+        throw new HookRequestError(401, 'the API key is missing or wrong');
+      }
+      const request = parseRequest(body);
+      eventId = request.eventId.slice(0, 128);
+      const decision = await withDeadline(evaluate(request, config, transform), config.deadlineMs);
+      result = answer(decision);
+      line = {
+        eventId,
+        outcome: decision.outcome,
+        ...(decision.outcome === 'denied' ? {} : { changedClaims: decision.encoded.changed }),
+        rules: decision.appliedRules,
+      };
+    } catch (error) {
+      const failure = errorToResponse(error, config.failureMode);
+      result = failure.result;
+      line = { eventId, outcome: failure.outcome, error: describeError(error) };
+    }
+    log({ message: 'token hook request', requestId, ...line, status: result.statusCode, durationMs: Math.round((clock.now() - started) * 1000) / 1000 });
+    return result;
+  };
+}
+
+export interface TokenHookFromStoreOptions extends Omit<TokenHookOptions, 'keys'> {
+  readonly secretStore: SecretStore;
+  readonly apiKeySecretArn: string;
+  /** @default 5000 */
+  readonly keyRecheckIntervalMs?: number;
+}
+
+/**
+ * A ready hook over a secret store, with the key already read (or the failure logged, retried on the
+ * next request): what the Lambda entry does at init, and what tests and local servers use in-process.
+ */
+export async function createTokenHookFromStore(options: TokenHookFromStoreOptions): Promise<TokenHook> {
+  const keys = createApiKeyVerifier({
+    secretStore: options.secretStore,
+    secretId: options.apiKeySecretArn,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.keyRecheckIntervalMs !== undefined ? { recheckIntervalMs: options.keyRecheckIntervalMs } : {}),
+  });
+  try {
+    await keys.load();
+  } catch (error) {
+    console.error(JSON.stringify({ message: 'cannot read the API key at init; retrying on the next request', error: error instanceof Error ? error.name : 'unknown' }));
+  }
+  return createTokenHook({ ...options, keys });
+}
