@@ -155,7 +155,7 @@ async function rotate(input: z.infer<(typeof schemas)['RotateSecret']>, context:
       'no rotation function is configured: call setRotationFunction on the local endpoint first',
     );
   }
-  const token = vault.unfinishedRotation(secret.arn) ?? input.ClientRequestToken ?? randomUUID();
+  const token = vault.startRotation(secret.arn, input.ClientRequestToken ?? randomUUID());
   for (const step of ROTATION_STEPS) {
     try {
       await rotation({ SecretId: secret.arn, ClientRequestToken: token, Step: step });

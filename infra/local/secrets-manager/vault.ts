@@ -11,10 +11,12 @@ export interface SecretValue {
   readonly secretBinary?: string;
 }
 
-interface StoredVersion extends SecretValue {
+interface StoredVersion {
   readonly versionId: string;
   readonly createdDate: Date;
   readonly stages: Set<string>;
+  /** Absent while RotateSecret's new version waits for createSecret to put its value. */
+  value?: SecretValue;
 }
 
 export interface RotationSettings {
@@ -80,8 +82,8 @@ export class SecretVault {
     const existing = this.secrets.get(input.name);
     if (existing) {
       // CreateSecret is idempotent on ClientRequestToken: the same call again returns the same secret.
-      const same = versionId !== undefined && existing.versions.get(versionId);
-      if (same && sameValue(same, input.value ?? {})) {
+      const same = versionId !== undefined ? existing.versions.get(versionId) : undefined;
+      if (same?.value && sameValue(same.value, input.value ?? {})) {
         return { ARN: existing.arn, Name: existing.name, VersionId: versionId };
       }
       throw new SecretsManagerServiceError(
@@ -102,7 +104,7 @@ export class SecretVault {
     };
     this.secrets.set(input.name, secret);
     if (versionId !== undefined && input.value) {
-      secret.versions.set(versionId, { ...input.value, versionId, createdDate: now, stages: new Set([AWSCURRENT]) });
+      secret.versions.set(versionId, { value: input.value, versionId, createdDate: now, stages: new Set([AWSCURRENT]) });
     }
     return { ARN: secret.arn, Name: secret.name, ...(versionId === undefined ? {} : { VersionId: versionId }) };
   }
@@ -114,8 +116,8 @@ export class SecretVault {
       ARN: secret.arn,
       Name: secret.name,
       VersionId: version.versionId,
-      ...(version.secretString === undefined ? {} : { SecretString: version.secretString }),
-      ...(version.secretBinary === undefined ? {} : { SecretBinary: version.secretBinary }),
+      ...(version.value?.secretString === undefined ? {} : { SecretString: version.value.secretString }),
+      ...(version.value?.secretBinary === undefined ? {} : { SecretBinary: version.value.secretBinary }),
       VersionStages: [...version.stages],
       CreatedDate: epoch(version.createdDate),
     };
@@ -136,9 +138,16 @@ export class SecretVault {
     }
     const versionId = checkToken(input.clientRequestToken);
     const existing = secret.versions.get(versionId);
+    if (existing && !existing.value) {
+      // RotateSecret's version: createSecret fills it in.
+      existing.value = input.value;
+      for (const stage of input.versionStages ?? []) this.attach(secret, stage, existing);
+      secret.lastChangedDate = this.now();
+      return { ARN: secret.arn, Name: secret.name, VersionId: versionId, VersionStages: [...existing.stages] };
+    }
     if (existing) {
       // Idempotent on the token: a retry with the same value is ignored, a different value refused.
-      if (!sameValue(existing, input.value)) {
+      if (!sameValue(existing.value ?? {}, input.value)) {
         throw new SecretsManagerServiceError(
           'ResourceExistsException',
           `version ${versionId} already exists with a different value: versions cannot change, put a new version with a new ClientRequestToken`,
@@ -148,7 +157,7 @@ export class SecretVault {
     }
     const stages = input.versionStages ?? [AWSCURRENT];
     const now = this.now();
-    const version: StoredVersion = { ...input.value, versionId, createdDate: now, stages: new Set() };
+    const version: StoredVersion = { value: input.value, versionId, createdDate: now, stages: new Set() };
     const first = secret.versions.size === 0;
     secret.versions.set(versionId, version);
     for (const stage of first ? new Set([AWSCURRENT, ...stages]) : stages) this.attach(secret, stage, version);
@@ -232,10 +241,23 @@ export class SecretVault {
     };
   }
 
-  /** The version left AWSPENDING by an unfinished rotation (not also AWSCURRENT), if any. */
-  unfinishedRotation(secretId: string): string | undefined {
-    const pending = this.holderOf(this.find(secretId), AWSPENDING);
-    return pending && !pending.stages.has(AWSCURRENT) ? pending.versionId : undefined;
+  /**
+   * What RotateSecret does before calling createSecret: a version `token` without a value, labelled
+   * AWSPENDING. An unfinished rotation (AWSPENDING on a version that is not AWSCURRENT) is reattempted
+   * with its own version instead; returns the version the rotation runs for.
+   */
+  startRotation(secretId: string, token: string): string {
+    const secret = this.find(secretId);
+    const pending = this.holderOf(secret, AWSPENDING);
+    if (pending && !pending.stages.has(AWSCURRENT)) return pending.versionId;
+    const existing = secret.versions.get(checkToken(token));
+    if (existing) {
+      throw new SecretsManagerServiceError('InvalidRequestException', `version ${token} already exists: use a new ClientRequestToken`);
+    }
+    const version: StoredVersion = { versionId: token, createdDate: this.now(), stages: new Set() };
+    secret.versions.set(token, version);
+    this.attach(secret, AWSPENDING, version);
+    return token;
   }
 
   /** What Secrets Manager does after a successful finishSecret: AWSPENDING goes, the date is kept. */
@@ -258,7 +280,7 @@ export class SecretVault {
   private findVersion(secret: StoredSecret, versionId?: string, versionStage?: string): StoredVersion {
     const stage = versionId === undefined ? (versionStage ?? AWSCURRENT) : versionStage;
     const version = versionId === undefined ? this.holderOf(secret, stage ?? AWSCURRENT) : secret.versions.get(versionId);
-    if (!version || (stage !== undefined && !version.stages.has(stage))) {
+    if (!version?.value || (stage !== undefined && !version.stages.has(stage))) {
       const what = [versionId === undefined ? '' : `VersionId: ${versionId}`, stage === undefined ? '' : `staging label: ${stage}`]
         .filter(Boolean)
         .join(', ');

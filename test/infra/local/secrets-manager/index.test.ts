@@ -217,6 +217,24 @@ describe('local secrets manager through the real SDK', () => {
     expect((await client.send(new DescribeSecretCommand({ SecretId: arn }))).LastRotatedDate).toBeInstanceOf(Date);
   });
 
+  it('gives createSecret a pending version without a value, as the service does', async () => {
+    const arn = sm.createSecret(unique('rotate-empty'), 'v1');
+    const seen: { stages?: string[]; read?: unknown } = {};
+    sm.setRotationFunction(async ({ Step, ClientRequestToken, SecretId }) => {
+      if (Step !== 'createSecret') throw new Error('stop after createSecret');
+      seen.stages = (await stagesOf(SecretId))[ClientRequestToken];
+      seen.read = await client
+        .send(new GetSecretValueCommand({ SecretId, VersionId: ClientRequestToken, VersionStage: 'AWSPENDING' }))
+        .catch((error: unknown) => error);
+    });
+
+    await client.send(new RotateSecretCommand({ SecretId: arn })).catch(() => undefined);
+    sm.setRotationFunction(undefined);
+
+    expect(seen.stages).toEqual(['AWSPENDING']);
+    expect(seen.read).toBeInstanceOf(ResourceNotFoundException);
+  });
+
   it('answers an unsigned request with an AWS error body', async () => {
     const response = await fetch(sm.url, {
       method: 'POST',
