@@ -10,7 +10,8 @@ export interface FunctionUrlEvent {
   readonly headers?: Record<string, string | undefined>;
   readonly requestContext?: {
     readonly requestId?: string;
-    readonly http?: { readonly method?: string; readonly path?: string; readonly sourceIp?: string };
+    readonly http?: { readonly method?: string; readonly path?: string; readonly sourceIp?: string; readonly [key: string]: unknown };
+    readonly [key: string]: unknown;
   };
   readonly body?: string;
   readonly isBase64Encoded?: boolean;
