@@ -1,0 +1,387 @@
+import * as z from 'zod';
+import { sswsAuthorizer, type Authorizer } from './authorizer.js';
+import { isServiceApp, type OktaCredentials } from './credentials.js';
+import { OktaApiError } from './errors.js';
+import { failureFromResult, unreadableResponse } from './failure-message.js';
+import { nextLink } from './link-header.js';
+import { silentLog, type OktaLog } from './log.js';
+import type { OktaApi } from './okta-api.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import {
+  AuthorizationServerPolicyRuleSchema,
+  AuthorizationServerPolicySchema,
+  AuthorizationServerSchema,
+  InlineHookSchema,
+  TOKEN_HOOK_TYPE,
+  type AuthorizationServerPolicyRule,
+  type InlineHookDefinition,
+} from './schemas.js';
+import { serviceAppAuthorizer } from './service-app-authorizer.js';
+import { createTransport, type HttpResult, type Transport } from './transport.js';
+
+/**
+ * The fetch-based implementation of `OktaApi`: one method per Okta operation, zod-parsed answers,
+ * retries and deadlines from the transport, auth from the credentials.
+ */
+
+export interface OktaClientOptions {
+  readonly credentials: OktaCredentials;
+  readonly fetch?: typeof fetch;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Limit of one HTTP attempt. @default 10000 */
+  readonly callTimeoutMs?: number;
+  /** Epoch ms bounding every call of this client (see also `withDeadline`). @default none */
+  readonly deadlineEpochMs?: number;
+  /** Aborts every running and future call of this client. @default none */
+  readonly signal?: AbortSignal;
+  /** Page size asked of `listAuthorizationServers` (Okta's maximum and default is 200). @default 200 */
+  readonly pageSize?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly log?: OktaLog;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+// A guard against a server that links pages in a circle; 100 pages of 200 is far beyond any real org.
+const MAX_PAGES = 100;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface ClientContext {
+  readonly orgUrl: string;
+  readonly transport: Transport;
+  readonly authorizer: Authorizer;
+  readonly now: () => number;
+  readonly pageSize: number | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+interface CallSpec {
+  readonly operation: string;
+  readonly method: Method;
+  /** Path below the org, or an absolute next-page link of the same org. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly body?: unknown;
+  readonly idempotent?: boolean;
+  readonly retryServerErrors?: boolean;
+}
+
+const seg = encodeURIComponent;
+
+class OktaHttpClient implements OktaApi {
+  readonly orgUrl: string;
+
+  constructor(
+    private readonly context: ClientContext,
+    private readonly deadlineMs: number | undefined,
+  ) {
+    this.orgUrl = context.orgUrl;
+  }
+
+  /** The same client (shared token cache) with every call bounded by `deadlineMs` as well. */
+  bounded(deadlineMs: number): OktaHttpClient {
+    const deadline = this.deadlineMs === undefined ? deadlineMs : Math.min(this.deadlineMs, deadlineMs);
+    return new OktaHttpClient(this.context, deadline);
+  }
+
+  private url(path: string, query: CallSpec['query']): string {
+    const url = new URL(path, this.orgUrl);
+    if (url.origin !== this.orgUrl) {
+      throw new OktaApiError(`okta returned a link outside the org (${url.origin}); refusing to send credentials there`, {
+        operation: 'pagination',
+        status: 0,
+        kind: 'response',
+      });
+    }
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.toString();
+  }
+
+  private async send(spec: CallSpec, url: string): Promise<HttpResult> {
+    const { authorizer, transport } = this.context;
+    const idempotent = spec.idempotent ?? spec.method !== 'POST';
+    const body = spec.body === undefined ? (spec.method === 'POST' ? '' : undefined) : JSON.stringify(spec.body);
+    const result = await transport.exchange({
+      operation: spec.operation,
+      idempotent,
+      ...(spec.retryServerErrors !== undefined ? { retryServerErrors: spec.retryServerErrors } : {}),
+      ...(this.deadlineMs !== undefined ? { deadlineMs: this.deadlineMs } : {}),
+      ...(this.context.signal ? { signal: this.context.signal } : {}),
+      build: async () => ({
+        url,
+        method: spec.method,
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined && body !== '' ? { 'content-type': 'application/json' } : {}),
+          ...(await authorizer.headers(spec.method, url, this.deadlineMs)),
+        },
+        ...(body !== undefined ? { body } : {}),
+      }),
+      reauthorize: (answer) => authorizer.recover(answer),
+    });
+    if (result.status >= 200 && result.status < 300) return result;
+    throw failureFromResult(result, {
+      operation: spec.operation,
+      auth: authorizer.kind,
+      outcomeUnknown: !idempotent && result.status >= 500,
+    });
+  }
+
+  private parse<T>(result: HttpResult, operation: string, schema: z.ZodType<T>): T {
+    let json: unknown;
+    try {
+      json = JSON.parse(result.text);
+    } catch {
+      throw unreadableResponse(result, operation, 'not JSON');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const paths = [...new Set(parsed.error.issues.map((i) => `/${i.path.join('/')}`))].slice(0, 5);
+      throw unreadableResponse(result, operation, `unexpected shape at ${paths.join(', ')}`);
+    }
+    return parsed.data;
+  }
+
+  private async call<T>(spec: CallSpec, schema: z.ZodType<T>): Promise<T> {
+    return this.parse(await this.send(spec, this.url(spec.path, spec.query)), spec.operation, schema);
+  }
+
+  /** Every page of a list, following `Link: rel="next"` (only within the org). */
+  private async list<T>(spec: CallSpec, item: z.ZodType<T>): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let url: string | undefined = this.url(spec.path, spec.query);
+    for (let page = 0; url !== undefined; page++) {
+      if (page >= MAX_PAGES || seen.has(url)) {
+        throw new OktaApiError(`okta call ${spec.operation} kept returning next pages; stopped after ${page}`, {
+          operation: spec.operation,
+          status: 0,
+          kind: 'response',
+        });
+      }
+      seen.add(url);
+      const result = await this.send(spec, url);
+      items.push(...this.parse(result, spec.operation, z.array(item)));
+      const next = nextLink(result.headers.get('link'));
+      url = next === undefined ? undefined : this.url(next, undefined);
+    }
+    return items;
+  }
+
+  listInlineHooks(type?: string) {
+    return this.list({ operation: 'listInlineHooks', method: 'GET', path: '/api/v1/inlineHooks', query: { type } }, InlineHookSchema);
+  }
+
+  getInlineHook(hookId: string) {
+    return this.call({ operation: 'getInlineHook', method: 'GET', path: `/api/v1/inlineHooks/${seg(hookId)}` }, InlineHookSchema);
+  }
+
+  createInlineHook(definition: InlineHookDefinition) {
+    // Not idempotent: after a timeout or 5xx the hook may exist, so no blind retry (see ExchangeRequest);
+    // the error carries `outcomeUnknown` and the caller looks the hook up by name.
+    return this.call(
+      {
+        operation: 'createInlineHook',
+        method: 'POST',
+        path: '/api/v1/inlineHooks',
+        body: { name: definition.name, type: TOKEN_HOOK_TYPE, version: '1.0.0', channel: httpChannel(definition) },
+        idempotent: false,
+      },
+      InlineHookSchema,
+    );
+  }
+
+  replaceInlineHook(hookId: string, definition: InlineHookDefinition) {
+    return this.call(
+      {
+        operation: 'replaceInlineHook',
+        method: 'PUT',
+        path: `/api/v1/inlineHooks/${seg(hookId)}`,
+        body: { name: definition.name, version: '1.0.0', channel: httpChannel(definition) },
+      },
+      InlineHookSchema,
+    );
+  }
+
+  activateInlineHook(hookId: string) {
+    return this.lifecycle('activateInlineHook', hookId, 'activate');
+  }
+
+  deactivateInlineHook(hookId: string) {
+    return this.lifecycle('deactivateInlineHook', hookId, 'deactivate');
+  }
+
+  private lifecycle(operation: string, hookId: string, action: 'activate' | 'deactivate') {
+    // Setting a state twice has the same effect as once: safe to retry.
+    return this.call(
+      { operation, method: 'POST', path: `/api/v1/inlineHooks/${seg(hookId)}/lifecycle/${action}`, idempotent: true },
+      InlineHookSchema,
+    );
+  }
+
+  async deleteInlineHook(hookId: string): Promise<void> {
+    await this.send(
+      { operation: 'deleteInlineHook', method: 'DELETE', path: `/api/v1/inlineHooks/${seg(hookId)}` },
+      this.url(`/api/v1/inlineHooks/${seg(hookId)}`, undefined),
+    );
+  }
+
+  executeInlineHook(hookId: string, payload: unknown) {
+    // Okta itself retries the hook once; its 5xx here is the hook's verdict (E0000134/E0000137), not an outage.
+    return this.call(
+      {
+        operation: 'executeInlineHook',
+        method: 'POST',
+        path: `/api/v1/inlineHooks/${seg(hookId)}/execute`,
+        body: payload,
+        idempotent: true,
+        retryServerErrors: false,
+      },
+      z.unknown(),
+    );
+  }
+
+  listAuthorizationServers(query?: string) {
+    return this.list(
+      {
+        operation: 'listAuthorizationServers',
+        method: 'GET',
+        path: '/api/v1/authorizationServers',
+        query: { q: query, limit: this.context.pageSize },
+      },
+      AuthorizationServerSchema,
+    );
+  }
+
+  getAuthorizationServer(authServerId: string) {
+    return this.call(
+      { operation: 'getAuthorizationServer', method: 'GET', path: `/api/v1/authorizationServers/${seg(authServerId)}` },
+      AuthorizationServerSchema,
+    );
+  }
+
+  listPolicies(authServerId: string) {
+    return this.list(
+      { operation: 'listPolicies', method: 'GET', path: `/api/v1/authorizationServers/${seg(authServerId)}/policies` },
+      AuthorizationServerPolicySchema,
+    );
+  }
+
+  listPolicyRules(authServerId: string, policyId: string) {
+    return this.list(
+      { operation: 'listPolicyRules', method: 'GET', path: rulesPath(authServerId, policyId) },
+      AuthorizationServerPolicyRuleSchema,
+    );
+  }
+
+  getPolicyRule(authServerId: string, policyId: string, ruleId: string) {
+    return this.call(
+      { operation: 'getPolicyRule', method: 'GET', path: `${rulesPath(authServerId, policyId)}/${seg(ruleId)}` },
+      AuthorizationServerPolicyRuleSchema,
+    );
+  }
+
+  replacePolicyRule(authServerId: string, policyId: string, ruleId: string, rule: AuthorizationServerPolicyRule) {
+    return this.call(
+      {
+        operation: 'replacePolicyRule',
+        method: 'PUT',
+        path: `${rulesPath(authServerId, policyId)}/${seg(ruleId)}`,
+        body: ruleForPut(rule),
+      },
+      AuthorizationServerPolicyRuleSchema,
+    );
+  }
+}
+
+function rulesPath(authServerId: string, policyId: string): string {
+  return `/api/v1/authorizationServers/${seg(authServerId)}/policies/${seg(policyId)}/rules`;
+}
+
+/** The HTTP channel with header auth, the write-only key included (Okta never returns it). */
+function httpChannel(definition: InlineHookDefinition) {
+  return {
+    type: 'HTTP',
+    version: '1.0.0',
+    config: {
+      uri: definition.uri,
+      headers: (definition.headers ?? []).map(({ key, value }) => ({ key, value })),
+      method: 'POST',
+      authScheme: { type: 'HEADER', key: definition.authHeader, value: definition.authValue },
+    },
+  };
+}
+
+/** The rule as read, minus HAL links (not part of a rule, only navigation); everything else goes back. */
+function ruleForPut(rule: AuthorizationServerPolicyRule): Record<string, unknown> {
+  const { _links: _ignored, ...rest } = rule as AuthorizationServerPolicyRule & { _links?: unknown };
+  return rest;
+}
+
+/** Builds the real client. Invalid credentials fail here (e.g. an unreadable private key), not on first use. */
+export function createOktaClient(options: OktaClientOptions): OktaApi {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? silentLog;
+  const transport = createTransport({
+    fetch: options.fetch ?? globalThis.fetch,
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    sleep: options.sleep ?? defaultSleep,
+    now,
+    random: options.random ?? Math.random,
+    log,
+  });
+  const { credentials } = options;
+  const authorizer = isServiceApp(credentials)
+    ? serviceAppAuthorizer({ credentials, transport, now, log })
+    : sswsAuthorizer(credentials.apiToken);
+  return new OktaHttpClient(
+    { orgUrl: credentials.orgUrl, transport, authorizer, now, pageSize: options.pageSize, signal: options.signal },
+    options.deadlineEpochMs,
+  );
+}
+
+/**
+ * `api` with every call bounded by `deadlineEpochMs`: no attempt starts after it and a running one is
+ * aborted at it, so a custom resource finishes inside its Lambda timeout. The real client keeps its
+ * token cache; any other `OktaApi` (a fake) is raced against the deadline.
+ */
+export function withDeadline(api: OktaApi, deadlineEpochMs: number, now: () => number = Date.now): OktaApi {
+  if (api instanceof OktaHttpClient) return api.bounded(deadlineEpochMs);
+  return new Proxy(api, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => raceDeadline(String(property), () => value.apply(target, args), deadlineEpochMs, now);
+    },
+  });
+}
+
+async function raceDeadline<T>(operation: string, run: () => Promise<T>, deadlineMs: number, now: () => number): Promise<T> {
+  const expired = () =>
+    new OktaApiError(`okta call ${operation} did not finish before the deadline; give the whole operation more time`, {
+      operation,
+      status: 0,
+      kind: 'deadline',
+      outcomeUnknown: true,
+    });
+  const remaining = deadlineMs - now();
+  if (remaining <= 0) throw expired();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      run(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(expired()), remaining);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
