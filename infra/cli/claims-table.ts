@@ -10,7 +10,7 @@ export interface ClaimRow {
 }
 
 const MARK: Record<ClaimChange, string> = { added: '+', changed: '~', removed: '-', unchanged: ' ' };
-const MAX_CELL = 60;
+const MAX_CELL = 48;
 
 /** Claims of one token before and after the hook, in the token's own order, new claims last. */
 export function diffClaims(before: Record<string, unknown>, after: Record<string, unknown>): ClaimRow[] {
@@ -39,12 +39,11 @@ export function formatValue(value: unknown): string {
 /** The before/after table a person reads: one row per claim, marked + added, ~ changed, - removed. */
 export function renderClaimsTable(before: Record<string, unknown>, after: Record<string, unknown>): string {
   const rows = diffClaims(before, after).map((row) => [
-    MARK[row.change],
-    row.claim,
+    `${MARK[row.change]} ${row.claim}`,
     formatValue(row.before),
     formatValue(row.after),
   ]);
-  return renderTable([' ', 'claim', 'before hook', 'after hook'], rows);
+  return renderTable(['  claim', 'before hook', 'after hook'], rows);
 }
 
 /** One line saying what the hook changed, e.g. `2 added, 1 changed`; `no change` when nothing did. */

@@ -28,18 +28,18 @@ describe('renderClaimsTable', () => {
     const table = renderClaimsTable({ sub: 'alice', scp: ['openid'] }, { sub: 'alice', scp: ['openid'], tenant: 'acme' });
 
     expect(table.split('\n')).toEqual([
-      '   claim   before hook  after hook',
-      '-  ------  -----------  ----------',
-      '   sub     alice        alice',
-      '   scp     ["openid"]   ["openid"]',
-      '+  tenant               acme',
+      '  claim   before hook  after hook',
+      '--------  -----------  ----------',
+      '  sub     alice        alice',
+      '  scp     ["openid"]   ["openid"]',
+      '+ tenant               acme',
     ]);
   });
 
   it('cuts long values so the table stays readable', () => {
     const long = 'x'.repeat(200);
 
-    expect(formatValue(long)).toHaveLength(60);
+    expect(formatValue(long)).toHaveLength(48);
     expect(formatValue(long).endsWith('…')).toBe(true);
   });
 });

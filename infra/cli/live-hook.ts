@@ -1,0 +1,54 @@
+import type { OktaApi, RuleLocation } from '../../lambda/okta/okta-api.js';
+import { resolveRuleLocation } from '../../lambda/okta/resolve-target.js';
+import { TOKEN_HOOK_TYPE, type InlineHook } from '../../lambda/okta/schemas.js';
+import type { EnvironmentConfig } from '../config.js';
+import type { CliContext } from './cli-context.js';
+import { resolveOktaCredentials } from './credentials.js';
+import { deployedFacts, type DeployedFacts } from './deployment.js';
+import { loadProjectEnvironment } from './environment.js';
+import type { CommandArgs } from './main.js';
+
+/** A live deployment as `status` and `verify` see it: the environment, what was deployed, an Okta client. */
+export interface LiveDeployment {
+  readonly environment: EnvironmentConfig;
+  readonly facts: DeployedFacts;
+  /** The hook name to look for: the command line, the outputs, else the environment's. */
+  readonly hookName: string;
+  readonly api: OktaApi;
+  /** Where the credentials came from (never the values). */
+  readonly credentialsSource: string;
+}
+
+export async function connect(args: CommandArgs, context: CliContext): Promise<LiveDeployment> {
+  const environment = loadProjectEnvironment(context.cwd, args.envName);
+  const facts = deployedFacts(context.cwd, environment.name, args);
+  const { credentials, source } = await resolveOktaCredentials(context.env, {
+    secretId: environment.credentialsSecret,
+    ...(environment.region ? { region: environment.region } : {}),
+  });
+  return {
+    environment,
+    facts,
+    hookName: facts.hookName ?? environment.hookName,
+    api: context.createOktaApi(credentials),
+    credentialsSource: source,
+  };
+}
+
+/** Every token hook of the org, and ours among them: by the deployed id, else by exact name. */
+export async function findHook(
+  deployment: LiveDeployment,
+): Promise<{ hook: InlineHook | undefined; hooks: InlineHook[] }> {
+  const hooks = await deployment.api.listInlineHooks(TOKEN_HOOK_TYPE);
+  const byId = deployment.facts.hookId ? hooks.find((h) => h.id === deployment.facts.hookId) : undefined;
+  return { hook: byId ?? hooks.find((h) => h.name === deployment.hookName), hooks };
+}
+
+export function resolveTarget(deployment: LiveDeployment): Promise<RuleLocation> {
+  return resolveRuleLocation(deployment.api, deployment.environment.target);
+}
+
+export function describeTarget(deployment: LiveDeployment, location: RuleLocation): string {
+  const { authorizationServer, policy, rule } = deployment.environment.target;
+  return `rule '${rule}' (${location.ruleId}) of policy '${policy}' (${location.policyId}) on authorization server '${authorizationServer}' (${location.authServerId})`;
+}
