@@ -1,0 +1,195 @@
+import * as z from 'zod';
+import { HookConfigSchema, type HookConfig } from '../lambda/shared/hook-config.js';
+import { OrgUrlSchema } from '../lambda/okta/credentials.js';
+
+/**
+ * One environment of `cdk.json` (`context.environments.<name>`), validated before anything is built.
+ * Deliberately free of aws-cdk-lib: the sandbox and the operator CLI load environments without paying
+ * for the CDK import.
+ */
+
+/** Okta gives a token hook 3 s; a Lambda timeout is whole seconds, so 2 s is the longest that fits. */
+export const MAX_TIMEOUT_SECONDS = 2;
+/** Time the hook keeps between its own deadline and the Lambda timeout, to answer instead of being killed. */
+export const DEADLINE_MARGIN_MS = 500;
+export const DEFAULT_MEMORY_MB = 256;
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+/** The retention periods CloudWatch Logs accepts (finite ones: logs of a hook should expire). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Environment names become part of the stack name (`OktaTokenHook-<name>`) and the default hook name. */
+const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+export const TargetSchema = z.strictObject({
+  authorizationServer: z.string().min(1),
+  policy: z.string().min(1),
+  rule: z.string().min(1),
+});
+
+export const AlarmsSchema = z
+  .strictObject({
+    email: z.email().optional(),
+    topicArn: z.string().regex(TOPIC_ARN).optional(),
+  })
+  .refine((alarms) => (alarms.email === undefined) !== (alarms.topicArn === undefined), {
+    message: 'give exactly one of email or topicArn',
+  });
+
+export const EnvironmentSchema = z.strictObject({
+  account: z.string().regex(/^\d{12}$/).optional(),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  orgUrl: OrgUrlSchema,
+  credentialsSecret: z.string().refine((value) => SECRET_ARN.test(value) || SECRET_NAME.test(value)),
+  target: TargetSchema,
+  hookName: z.string().min(1).max(255).optional(),
+  hook: HookConfigSchema,
+  memorySize: z.int().min(128).max(10240).default(DEFAULT_MEMORY_MB),
+  timeoutSeconds: z.int().min(1).max(MAX_TIMEOUT_SECONDS).default(MAX_TIMEOUT_SECONDS),
+  reservedConcurrency: z.int().min(1).optional(),
+  provisionedConcurrency: z.int().min(1).optional(),
+  logRetentionDays: z
+    .int()
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days))
+    .default(DEFAULT_LOG_RETENTION_DAYS),
+  alarms: AlarmsSchema.optional(),
+  replaceExistingHook: z.boolean().default(false),
+  retainOnDelete: z.boolean().default(false),
+  verify: z.boolean().default(true),
+});
+
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+
+/** A validated environment, with every default filled in. */
+export interface EnvironmentConfig extends Omit<z.output<typeof EnvironmentSchema>, 'hookName' | 'hook'> {
+  /** The key under `environments`. */
+  readonly name: string;
+  /** The inline hook's name in Okta (unique per org). */
+  readonly hookName: string;
+  /** The hook's runtime config, passed to the function as `HOOK_CONFIG`. */
+  readonly hook: HookConfig;
+}
+
+/** How to fix each key, appended to zod's account of what is wrong with it. */
+const FIXES: Record<string, string> = {
+  account: 'set the 12-digit AWS account id, or remove the key to deploy to the account of your credentials',
+  region: 'set an AWS region such as eu-west-1, or remove the key to use the region of your credentials',
+  orgUrl: 'set the Okta org origin, e.g. https://example.okta.com',
+  credentialsSecret:
+    'set the name or full ARN of the Secrets Manager secret that holds the Okta credentials (see "Deploy to AWS" in the README)',
+  target: 'set {"authorizationServer", "policy", "rule"}, each an id or an exact name',
+  authorizationServer: 'set the authorization server id, or its name ("default" for the default server)',
+  policy: 'set the access policy id or exact name, e.g. "Default Policy"',
+  rule: 'set the policy rule id or exact name, e.g. "Default Policy Rule"',
+  hookName: 'set 1 to 255 characters, unique in the Okta org, or remove the key for okta-token-hook-<env>',
+  memorySize: 'set the hook memory in MB, 128 to 10240',
+  timeoutSeconds: `set 1 or ${MAX_TIMEOUT_SECONDS}: Okta waits 3 s for a token hook`,
+  reservedConcurrency: 'set a whole number of at least 1, or remove the key',
+  provisionedConcurrency: 'set a whole number of at least 1, or remove the key',
+  logRetentionDays: `set one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  alarms: 'set {"email": "you@example.com"} or {"topicArn": "arn:aws:sns:<region>:<account>:<topic>"}, or remove the key',
+  email: 'set an e-mail address',
+  topicArn: 'set the ARN of an SNS topic, e.g. arn:aws:sns:eu-west-1:123456789012:alarms',
+  replaceExistingHook: 'set true or false',
+  retainOnDelete: 'set true or false',
+  verify: 'set true or false',
+};
+
+/** The environment asked for is missing or unknown. */
+export class UnknownEnvironmentError extends Error {
+  override readonly name = 'UnknownEnvironmentError';
+}
+
+/** The environment exists but its config is invalid; `problems` holds one line per key. */
+export class EnvironmentConfigError extends Error {
+  override readonly name = 'EnvironmentConfigError';
+  constructor(
+    readonly environment: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`environment '${environment}' in cdk.json is invalid:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** The environment names under `context.environments`, sorted. */
+export function environmentNames(context: Readonly<Record<string, unknown>>): string[] {
+  const environments = context['environments'];
+  if (typeof environments !== 'object' || environments === null || Array.isArray(environments)) return [];
+  return Object.keys(environments).sort();
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
+  const path = [prefix, ...issue.path.map(String)].join('.');
+  const key = issue.path.filter((part) => typeof part === 'string').at(-1);
+  const inHook = issue.path[0] === 'hook';
+  if (issue.code === 'unrecognized_keys') {
+    return `${path}: unknown key ${issue.keys.map((k) => `'${k}'`).join(', ')}: remove it or fix its spelling`;
+  }
+  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+  const what = missing ? 'is required' : issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  const fix = !inHook && key !== undefined ? FIXES[key] : undefined;
+  return fix ? `${path}: ${what}: ${fix}` : `${path}: ${what}`;
+}
+
+/** Checks that need more than one key. */
+function crossChecks(config: z.output<typeof EnvironmentSchema>, raw: Record<string, unknown>, prefix: string): string[] {
+  const problems: string[] = [];
+  const { reservedConcurrency, provisionedConcurrency } = config;
+  if (reservedConcurrency !== undefined && provisionedConcurrency !== undefined && provisionedConcurrency > reservedConcurrency) {
+    problems.push(
+      `${prefix}.provisionedConcurrency: ${provisionedConcurrency} exceeds reservedConcurrency ${reservedConcurrency}: lower it or raise reservedConcurrency`,
+    );
+  }
+  const limit = config.timeoutSeconds * 1000 - DEADLINE_MARGIN_MS;
+  const rawHook = (raw['hook'] ?? {}) as Record<string, unknown>;
+  if ('deadlineMs' in rawHook && config.hook.deadlineMs > limit) {
+    problems.push(
+      `${prefix}.hook.deadlineMs: ${config.hook.deadlineMs} ms leaves the hook less than ${DEADLINE_MARGIN_MS} ms before the ${config.timeoutSeconds} s Lambda timeout: set it to at most ${limit}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * The validated environment `name` of a cdk.json context (`{ environments: {...} }`). Throws
+ * `UnknownEnvironmentError` (listing the environments) or `EnvironmentConfigError` (every problem,
+ * each naming its key path and the fix).
+ */
+export function loadEnvironment(context: Readonly<Record<string, unknown>>, name: string | undefined): EnvironmentConfig {
+  const names = environmentNames(context);
+  const known = names.length ? names.join(', ') : 'none: add one under context.environments in cdk.json';
+  if (name === undefined || name === '') {
+    throw new UnknownEnvironmentError(`no environment given: run with -c env=NAME, where NAME is one of: ${known}`);
+  }
+  if (!names.includes(name)) {
+    throw new UnknownEnvironmentError(`unknown environment '${name}': use -c env=NAME, where NAME is one of: ${known}`);
+  }
+  const prefix = `environments.${name}`;
+  if (!ENVIRONMENT_NAME.test(name)) {
+    throw new EnvironmentConfigError(name, [
+      `${prefix}: the name must be letters, digits and '-' (at most 63), as it becomes part of the stack name`,
+    ]);
+  }
+  const raw = (context['environments'] as Record<string, unknown>)[name];
+  const result = EnvironmentSchema.safeParse(raw);
+  if (!result.success) {
+    throw new EnvironmentConfigError(name, result.error.issues.map((issue) => describeIssue(issue, prefix)));
+  }
+  const problems = crossChecks(result.data, raw as Record<string, unknown>, prefix);
+  if (problems.length) throw new EnvironmentConfigError(name, problems);
+
+  const config = result.data;
+  const limit = config.timeoutSeconds * 1000 - DEADLINE_MARGIN_MS;
+  return {
+    ...config,
+    name,
+    hookName: config.hookName ?? `okta-token-hook-${name}`,
+    // An unset deadline follows the Lambda timeout, so the hook always answers before it is killed.
+    hook: { ...config.hook, deadlineMs: Math.min(config.hook.deadlineMs, limit) },
+  };
+}

@@ -1,0 +1,205 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { HOOK_ENV } from '../../lambda/shared/contract.js';
+import { HookConfigSchema, describeIssues, type HookConfig, type HookConfigInput } from '../../lambda/shared/hook-config.js';
+import { HookAlarms, OKTA_HOOK_BUDGET } from './hook-alarms.js';
+import { HookRegistration, type HookTargetProps } from './hook-registration.js';
+import { DEFAULT_FUNCTION_MEMORY_MB, ProjectFunction } from './project-function.js';
+import { grantGetSecretValue } from './secret-access.js';
+
+export const DEFAULT_HOOK_ENTRY = fileURLToPath(new URL('../../lambda/token-hook/handler.ts', import.meta.url));
+export const DEFAULT_REGISTRAR_ENTRY = fileURLToPath(new URL('../../lambda/registrar/handler.ts', import.meta.url));
+export const DEFAULT_HOOK_TIMEOUT = Duration.seconds(2);
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+/** Long enough for a header-safe key to resist guessing; letters and digits only. */
+export const API_KEY_LENGTH = 64;
+/** The alias Okta calls: provisioned concurrency and the Function URL live on it. */
+export const LIVE_ALIAS = 'live';
+
+export interface OktaTokenHookProps {
+  /** The Okta org, e.g. `https://example.okta.com`. */
+  readonly orgUrl: string;
+  /**
+   * The secret holding the Okta management credentials (an SSWS token or a service app), created by
+   * you before the first deploy. Only the registrar reads it.
+   */
+  readonly credentialsSecret: secretsmanager.ISecret;
+  /** The access-policy rule the hook is attached to. */
+  readonly target: HookTargetProps;
+  /** The inline hook's name in Okta; names are unique per org. */
+  readonly hookName: string;
+  /** The hook's runtime config (claim rules, failure mode, deadline, auth header), validated here. */
+  readonly hookConfig: HookConfigInput;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Whole seconds below Okta's 3 s budget. @default Duration.seconds(2) */
+  readonly timeout?: Duration;
+  /** @default - unreserved */
+  readonly reservedConcurrency?: number;
+  /** Warm instances on the `live` alias, so Okta never waits for a cold start. @default - none */
+  readonly provisionedConcurrency?: number;
+  /** Retention of the hook's and registrar's log groups. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Receives the alarms and their recovery. @default - alarms without actions */
+  readonly alarmTopic?: sns.ITopic;
+  /** Take over a rule that already carries another hook (restored on delete). @default false */
+  readonly replaceExistingHook?: boolean;
+  /** Leave the hook registered in Okta when the stack is deleted. @default false */
+  readonly retainOnDelete?: boolean;
+  /** Call the deployed hook through Okta's `/execute` before attaching it. @default true */
+  readonly verify?: boolean;
+  /** The hook's source file (exports `handler`). @default lambda/token-hook/handler.ts */
+  readonly hookEntry?: string;
+  /** The registrar's source file (exports `onEvent`). @default lambda/registrar/handler.ts */
+  readonly registrarEntry?: string;
+}
+
+/** Invalid props; the message lists every problem. */
+export class OktaTokenHookPropsError extends Error {
+  override readonly name = 'OktaTokenHookPropsError';
+}
+
+/**
+ * An Okta token inline hook on AWS Lambda, registered with Okta: the hook function behind a public
+ * Function URL (Okta cannot sign requests; the hook checks the API key itself), the API key secret,
+ * the registrar custom resource that registers, verifies and attaches the hook, and alarms.
+ *
+ * @example
+ * const hook = new OktaTokenHook(this, 'Hook', {
+ *   orgUrl: 'https://example.okta.com',
+ *   credentialsSecret: secretsmanager.Secret.fromSecretNameV2(this, 'Credentials', 'okta-token-hook/credentials'),
+ *   target: { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' },
+ *   hookName: 'okta-token-hook-prod',
+ *   hookConfig: { failureMode: 'open', rules: [] },
+ * });
+ * new CfnOutput(this, 'FunctionUrl', { value: hook.url });
+ */
+export class OktaTokenHook extends Construct {
+  /** The validated hook config the function receives as `HOOK_CONFIG`. */
+  readonly hookConfig: HookConfig;
+  readonly hookFunction: ProjectFunction;
+  /** The `live` alias Okta calls. */
+  readonly alias: lambda.Alias;
+  readonly functionUrl: lambda.FunctionUrl;
+  /** The hook's URL as registered with Okta. */
+  readonly url: string;
+  /** The key Okta sends in `hookConfig.authHeader`; rotation hangs off this secret. */
+  readonly apiKeySecret: secretsmanager.Secret;
+  readonly credentialsSecret: secretsmanager.ISecret;
+  readonly registration: HookRegistration;
+  readonly alarms: HookAlarms;
+  /** The inline hook's id in Okta. */
+  readonly hookId: string;
+
+  constructor(scope: Construct, id: string, props: OktaTokenHookProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? DEFAULT_HOOK_TIMEOUT;
+    this.hookConfig = validate(props, timeout);
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
+
+    this.apiKeySecret = new secretsmanager.Secret(this, 'ApiKey', {
+      description: `Key Okta sends to the token hook ${props.hookName}`,
+      generateSecretString: { passwordLength: API_KEY_LENGTH, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.apiKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating the hook key must update Okta before the hook, which a dedicated rotation function does; until it is wired, the key changes only when the secret is replaced.',
+    });
+    this.credentialsSecret = props.credentialsSecret;
+
+    this.hookFunction = new ProjectFunction(this, 'Hook', {
+      entry: props.hookEntry ?? DEFAULT_HOOK_ENTRY,
+      handler: 'handler',
+      description: `Okta token inline hook ${props.hookName}`,
+      timeout,
+      memorySize: props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      logRetention,
+      environment: {
+        [HOOK_ENV.apiKeySecretArn]: this.apiKeySecret.secretArn,
+        [HOOK_ENV.hookConfig]: JSON.stringify(this.hookConfig),
+      },
+    });
+    grantGetSecretValue(this.hookFunction.role, this.apiKeySecret);
+
+    this.alias = new lambda.Alias(this, 'Live', {
+      aliasName: LIVE_ALIAS,
+      version: this.hookFunction.function.currentVersion,
+      provisionedConcurrentExecutions: props.provisionedConcurrency,
+    });
+    this.functionUrl = this.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    this.url = this.functionUrl.url;
+    const publicUrlReason =
+      'Okta cannot sign requests (no SigV4), so the Function URL has auth type NONE; the hook answers 401 to every call without the API key (constant-time compare) before parsing the body.';
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+      Validations.of(this.alias).acknowledge({ id: `${pack}-LambdaFunctionPublicAccessProhibited`, reason: publicUrlReason });
+    }
+
+    this.registration = new HookRegistration(this, 'Registration', {
+      orgUrl: props.orgUrl,
+      credentialsSecret: props.credentialsSecret,
+      apiKeySecret: this.apiKeySecret,
+      hookName: props.hookName,
+      hookUrl: this.url,
+      authHeader: this.hookConfig.authHeader,
+      target: props.target,
+      replaceExistingHook: props.replaceExistingHook ?? false,
+      verify: props.verify ?? true,
+      retainOnDelete: props.retainOnDelete ?? false,
+      logRetention,
+      entry: props.registrarEntry ?? DEFAULT_REGISTRAR_ENTRY,
+    });
+    // Okta's /execute reaches the hook during registration: the URL's permissions and the alias's
+    // warm instances must exist first.
+    this.registration.node.addDependency(this.alias);
+    this.hookId = this.registration.hookId;
+
+    this.alarms = new HookAlarms(this, 'Alarms', { function: this.hookFunction.function, topic: props.alarmTopic });
+  }
+
+  /** Lets `grantee` read the API key (e.g. a rotation function); nothing else. */
+  grantReadApiKey(grantee: iam.IGrantable): iam.Grant {
+    return grantGetSecretValue(grantee, this.apiKeySecret);
+  }
+}
+
+function validate(props: OktaTokenHookProps, timeout: Duration): HookConfig {
+  const problems: string[] = [];
+  const parsed = HookConfigSchema.safeParse(props.hookConfig);
+  if (!parsed.success) problems.push(`hookConfig is invalid: ${describeIssues(parsed.error.issues)}`);
+
+  if (!Token.isUnresolved(timeout.toMilliseconds())) {
+    const ms = timeout.toMilliseconds();
+    if (ms >= OKTA_HOOK_BUDGET.toMilliseconds() || ms % 1000 !== 0) {
+      problems.push(`timeout must be whole seconds below Okta's 3 s budget, got ${ms} ms: use Duration.seconds(1) or Duration.seconds(2)`);
+    } else if (parsed.success && parsed.data.deadlineMs >= ms) {
+      problems.push(`hookConfig.deadlineMs (${parsed.data.deadlineMs}) must be below the timeout (${ms} ms) so the hook answers before Lambda stops it`);
+    }
+  }
+  const memory = props.memorySize;
+  if (memory !== undefined && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
+    problems.push(`memorySize must be a whole number of MB from 128 to 10240, got ${memory}`);
+  }
+  const { reservedConcurrency: reserved, provisionedConcurrency: provisioned } = props;
+  for (const [name, value] of [['reservedConcurrency', reserved], ['provisionedConcurrency', provisioned]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`${name} must be a whole number of at least 1, got ${value}`);
+  }
+  if (reserved !== undefined && provisioned !== undefined && provisioned > reserved) {
+    problems.push(`provisionedConcurrency (${provisioned}) exceeds reservedConcurrency (${reserved}): lower it or raise reservedConcurrency`);
+  }
+  if (props.hookName.length < 1 || props.hookName.length > 255) {
+    problems.push(`hookName must be 1 to 255 characters, got ${props.hookName.length}`);
+  }
+  if (!Token.isUnresolved(props.orgUrl) && !/^https:\/\/[^/\s]+\/?$/.test(props.orgUrl)) {
+    problems.push(`orgUrl must be the org's https origin, e.g. https://example.okta.com, got ${props.orgUrl}`);
+  }
+  if (problems.length) throw new OktaTokenHookPropsError(`invalid OktaTokenHook props:\n  - ${problems.join('\n  - ')}`);
+  return (parsed as { data: HookConfig }).data;
+}
