@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { HookConfigSchema, parseHookConfig } from '../../../lambda/shared/hook-config.js';
+
+const rule = (overrides: Record<string, unknown>) => ({ name: 'r1', ...overrides });
+
+describe('HookConfigSchema', () => {
+  it('fills the defaults of an empty config', () => {
+    const config = parseHookConfig({});
+
+    expect(config).toEqual({ failureMode: 'open', deadlineMs: 2000, authHeader: 'authorization', maxBodyBytes: 262144, rules: [] });
+  });
+
+  it('accepts the example environment of cdk.json', () => {
+    const cdk = JSON.parse(readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8'));
+
+    const config = parseHookConfig(cdk.context.environments.example.hook);
+
+    expect(config.rules.map((r) => r.name)).toContain('login-on-both-tokens');
+  });
+
+  it('parses JSON text and lower-cases the auth header name', () => {
+    const config = parseHookConfig('{"authHeader":"X-Okta-Key","failureMode":"closed"}');
+
+    expect(config.authHeader).toBe('x-okta-key');
+    expect(config.failureMode).toBe('closed');
+  });
+
+  it('rejects unknown keys with their path', () => {
+    expect(() => parseHookConfig({ rules: [rule({ sett: [] })] })).toThrow(/rules\[0\]: Unrecognized key: "sett"/);
+    expect(() => parseHookConfig({ failuremode: 'open' })).toThrow(/\(root\): Unrecognized key: "failuremode"/);
+  });
+
+  it.each([
+    [{ claim: 'sub', token: 'identity', value: 'x' }, "rule 'r1': claim 'sub' is reserved in ID tokens"],
+    [{ claim: 'aud', token: 'both', value: 'x' }, "rule 'r1': claim 'aud' is reserved in ID tokens"],
+    [{ claim: 'scp', token: 'access', value: 'x' }, "rule 'r1': claim 'scp' is reserved in access tokens"],
+    [{ claim: 'cnf', token: 'access', value: {} }, "rule 'r1': claim 'cnf' is reserved in access tokens"],
+    [{ claim: 'groups', token: 'both', from: '/data/context/user/id' }, "rule 'r1': claim 'groups' is reserved in access tokens"],
+    [{ claim: '', token: 'access', value: 'x' }, "rule 'r1': claim names must not be empty"],
+  ])('refuses a rule setting %j, naming the rule and the reason', (setter, message) => {
+    expect(() => parseHookConfig({ rules: [rule({ set: [setter] })] })).toThrow(`rules[0].set[0].claim: ${message}`);
+  });
+
+  it('allows sub and aud in access tokens only', () => {
+    const config = parseHookConfig({ rules: [rule({ set: [{ claim: 'sub', token: 'access', value: 'svc' }, { claim: 'aud', token: 'access', value: 'api://x' }] })] });
+
+    expect(config.rules[0]?.set).toHaveLength(2);
+  });
+
+  it('refuses removing a reserved claim', () => {
+    expect(() => parseHookConfig({ rules: [rule({ remove: [{ claim: 'iss', token: 'access' }] })] })).toThrow(
+      "rules[0].remove[0].claim: rule 'r1': claim 'iss' is reserved in access tokens",
+    );
+  });
+
+  it.each([299, 86_401, 600.5])('refuses a lifetime of %s seconds', (seconds) => {
+    expect(() => parseHookConfig({ rules: [rule({ lifetime: { access: seconds } })] })).toThrow(/rules\[0\]\.lifetime\.access/);
+  });
+
+  it('refuses a deadline Okta would not wait for', () => {
+    expect(() => parseHookConfig({ deadlineMs: 3000 })).toThrow(/deadlineMs/);
+  });
+
+  it('refuses null values, bad pointers and duplicate rule names', () => {
+    expect(() => parseHookConfig({ rules: [rule({ set: [{ claim: 'a', token: 'access', value: null }] })] })).toThrow(/rules\[0\]\.set\[0\]/);
+    expect(() => parseHookConfig({ rules: [rule({ set: [{ claim: 'a', token: 'access', from: 'data/user' }] })] })).toThrow(/JSON pointer/);
+    expect(() => parseHookConfig({ rules: [rule({}), rule({})] })).toThrow("rules[1].name: rule 'r1' is defined twice");
+  });
+
+  it('refuses text that is not JSON without echoing it', () => {
+    expect(() => parseHookConfig('{secret-ish')).toThrow(/^hook config is not valid JSON/);
+    try {
+      parseHookConfig('{secret-ish');
+    } catch (error) {
+      expect(String(error)).not.toContain('secret-ish');
+    }
+  });
+
+  it('exposes the schema for the CDK config to embed', () => {
+    expect(HookConfigSchema.safeParse({ rules: [rule({ when: { grantTypes: ['client_credentials'] } })] }).success).toBe(true);
+  });
+});

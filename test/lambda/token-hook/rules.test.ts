@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
+import { createChangeSet, editorFor } from '../../../lambda/token-hook/change-set.js';
+import { TokenHookRequestSchema, type TokenHookRequest } from '../../../lambda/token-hook/request-schema.js';
+import { queryParameter, valueAtPointer } from '../../../lambda/token-hook/request-values.js';
+import { applyRules } from '../../../lambda/token-hook/rules.js';
+import { loadFixture } from '../../support/fixtures.js';
+import { specExample } from '../../support/okta-spec.js';
+
+const fixture = (name: string): TokenHookRequest => TokenHookRequestSchema.parse(loadFixture('token-hook', name));
+
+function run(rules: unknown[], request: TokenHookRequest) {
+  const changes = createChangeSet();
+  const applied = applyRules(parseHookConfig({ rules }).rules, request, editorFor(changes));
+  return { applied, access: Object.fromEntries(changes.access.set), identity: Object.fromEntries(changes.identity.set), changes };
+}
+
+const tag = (name: string, when: unknown) => ({ name, when, set: [{ claim: 'tag', token: 'access', value: name }] });
+
+describe('applyRules', () => {
+  it.each([
+    ['client id', { clientIds: ['0oaWebApp123'] }, 'authorization-code', true],
+    ['client id', { clientIds: ['0oaOther'] }, 'authorization-code', false],
+    ['grant type', { grantTypes: ['client_credentials'] }, 'client-credentials', true],
+    ['grant type', { grantTypes: ['authorization_code'] }, 'refresh-token', false],
+    ['granted scope', { scopes: ['orders:read', 'x'] }, 'authorization-code', true],
+    ['granted scope', { scopes: ['orders:write'] }, 'authorization-code', false],
+    ['policy rule', { policyRuleIds: ['0prServiceRule'] }, 'client-credentials', true],
+    ['every condition', { clientIds: ['0oaServiceApp9'], grantTypes: ['refresh_token'] }, 'client-credentials', false],
+  ])('tests the %s condition (%j on %s)', (_, when, name, applies) => {
+    const { applied } = run([tag('r', when)], fixture(name));
+
+    expect(applied).toEqual(applies ? ['r'] : []);
+  });
+
+  it('treats tokens minted at /authorize as the implicit grant', () => {
+    const request = TokenHookRequestSchema.parse(specExample('TokenPayLoadExample'));
+
+    expect(run([tag('r', { grantTypes: ['implicit'] })], request).applied).toEqual(['r']);
+  });
+
+  it('copies values by JSON pointer, including unknown fields, and skips missing ones', () => {
+    const { access, identity } = run(
+      [
+        {
+          name: 'copy',
+          set: [
+            { claim: 'department', token: 'both', from: '/data/context/user/profile/department' },
+            { claim: 'ip', token: 'access', from: '/data/context/request/ipAddress' },
+            { claim: 'missing', token: 'access', from: '/data/context/user/profile/nope' },
+            { claim: 'first_amr', token: 'access', from: '/data/context/session/amr/0' },
+          ],
+        },
+      ],
+      fixture('authorization-code'),
+    );
+
+    expect(access).toEqual({ department: 'Engineering', ip: '203.0.113.10', first_amr: 'PASSWORD' });
+    expect(identity).toEqual({ department: 'Engineering' });
+  });
+
+  it('reads a query parameter of the request URL', () => {
+    const request = fixture('authorization-code');
+    request.data.context.request!.url!.value = 'https://example.okta.com/oauth2/default/v1/authorize?client_id=x&campaign=spring%202026';
+
+    const { access } = run([{ name: 'q', set: [{ claim: 'campaign', token: 'access', from: '/data/context/request/url/value', query: 'campaign' }] }], request);
+
+    expect(access).toEqual({ campaign: 'spring 2026' });
+  });
+
+  it('applies removals and lifetimes, later rules winning', () => {
+    const { changes } = run(
+      [
+        { name: 'a', set: [{ claim: 'x', token: 'access', value: 1 }], lifetime: { access: 600 } },
+        { name: 'b', remove: [{ claim: 'x', token: 'access' }], lifetime: { access: 900, identity: 300 } },
+      ],
+      fixture('authorization-code'),
+    );
+
+    expect(changes.access.set.size).toBe(0);
+    expect([...changes.access.remove]).toEqual(['x']);
+    expect(changes.access.lifetime).toBe(900);
+    expect(changes.identity.lifetime).toBe(300);
+  });
+});
+
+describe('request values', () => {
+  it('resolves escaped pointers and own properties only', () => {
+    const document = { 'a/b': { '~c': 1 }, list: [10, 20] };
+
+    expect(valueAtPointer(document, '/a~1b/~0c')).toBe(1);
+    expect(valueAtPointer(document, '/list/1')).toBe(20);
+    expect(valueAtPointer(document, '/constructor')).toBeUndefined();
+    expect(valueAtPointer(document, '/list/length')).toBe(2);
+  });
+
+  it("reads query parameters of Okta's placeholder URLs", () => {
+    expect(queryParameter('https://{yourOktaDomain}/v1/authorize?scope=openid+profile&state=s#frag', 'scope')).toBe('openid profile');
+    expect(queryParameter('https://{yourOktaDomain}/v1/authorize', 'scope')).toBeUndefined();
+  });
+});
