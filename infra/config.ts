@@ -45,7 +45,9 @@ export const EnvironmentSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/).optional(),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
   orgUrl: OrgUrlSchema,
-  credentialsSecret: z.string().refine((value) => SECRET_ARN.test(value) || SECRET_NAME.test(value)),
+  credentialsSecret: z
+    .string()
+    .refine((value) => SECRET_ARN.test(value) || SECRET_NAME.test(value), 'is neither a secret name nor a Secrets Manager secret ARN'),
   target: TargetSchema,
   hookName: z.string().min(1).max(255).optional(),
   hook: HookConfigSchema,
@@ -55,7 +57,7 @@ export const EnvironmentSchema = z.strictObject({
   provisionedConcurrency: z.int().min(1).optional(),
   logRetentionDays: z
     .int()
-    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days))
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), 'is not a retention CloudWatch Logs offers')
     .default(DEFAULT_LOG_RETENTION_DAYS),
   alarms: AlarmsSchema.optional(),
   replaceExistingHook: z.boolean().default(false),
@@ -124,7 +126,7 @@ export function environmentNames(context: Readonly<Record<string, unknown>>): st
 }
 
 function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
-  const path = [prefix, ...issue.path.map(String)].join('.');
+  const path = issue.path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : `${text}.${String(part)}`), prefix);
   const key = issue.path.filter((part) => typeof part === 'string').at(-1);
   const inHook = issue.path[0] === 'hook';
   if (issue.code === 'unrecognized_keys') {

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  DEADLINE_MARGIN_MS,
+  EnvironmentConfigError,
+  UnknownEnvironmentError,
+  environmentNames,
+  loadEnvironment,
+} from '../../infra/config.js';
+
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
+
+const minimal = {
+  orgUrl: 'https://acme.okta.com',
+  credentialsSecret: 'okta-token-hook/prod/okta-credentials',
+  target: { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' },
+  hook: {},
+};
+
+function contextWith(environments: Record<string, unknown>): Record<string, unknown> {
+  return { environments };
+}
+
+function problemsOf(environment: unknown, name = 'prod'): readonly string[] {
+  try {
+    loadEnvironment(contextWith({ [name]: environment }), name);
+  } catch (error) {
+    if (error instanceof EnvironmentConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the environment to be rejected');
+}
+
+describe('loadEnvironment', () => {
+  it('loads the example environment of cdk.json', () => {
+    const environment = loadEnvironment(cdkContext, 'example');
+
+    expect(environment.name).toBe('example');
+    expect(environment.target.rule).toBe('Default Policy Rule');
+    expect(environment.hook.rules.length).toBeGreaterThan(0);
+  });
+
+  it('fills every default and derives the hook name from the environment', () => {
+    const environment = loadEnvironment(contextWith({ prod: minimal }), 'prod');
+
+    expect(environment).toMatchObject({
+      hookName: 'okta-token-hook-prod',
+      memorySize: 256,
+      timeoutSeconds: 2,
+      logRetentionDays: 30,
+      replaceExistingHook: false,
+      retainOnDelete: false,
+      verify: true,
+    });
+    expect(environment.hook).toMatchObject({ failureMode: 'open', authHeader: 'authorization' });
+    expect(environment.alarms).toBeUndefined();
+  });
+
+  it('keeps an unset hook deadline below the Lambda timeout', () => {
+    const environment = loadEnvironment(contextWith({ prod: { ...minimal, timeoutSeconds: 1 } }), 'prod');
+
+    expect(environment.hook.deadlineMs).toBe(1000 - DEADLINE_MARGIN_MS);
+  });
+
+  it('accepts the credentials secret as a name, a partial ARN or a full ARN', () => {
+    for (const credentialsSecret of [
+      'okta/creds',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta/creds',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta/creds-AbC123',
+    ]) {
+      const environment = loadEnvironment(contextWith({ prod: { ...minimal, credentialsSecret } }), 'prod');
+
+      expect(environment.credentialsSecret).toBe(credentialsSecret);
+    }
+  });
+
+  it('lists the environments when none is given', () => {
+    const load = () => loadEnvironment(contextWith({ prod: minimal, dev: minimal }), undefined);
+
+    expect(load).toThrow(UnknownEnvironmentError);
+    expect(load).toThrow('no environment given: run with -c env=NAME, where NAME is one of: dev, prod');
+  });
+
+  it('lists the environments when the one given is unknown', () => {
+    const load = () => loadEnvironment(contextWith({ prod: minimal }), 'staging');
+
+    expect(load).toThrow("unknown environment 'staging': use -c env=NAME, where NAME is one of: prod");
+  });
+
+  it('says how to add an environment when cdk.json has none', () => {
+    expect(() => loadEnvironment({}, 'prod')).toThrow('none: add one under context.environments in cdk.json');
+  });
+
+  it('names the key path and the fix of a missing key', () => {
+    const { orgUrl: _, ...withoutOrg } = minimal;
+
+    const problems = problemsOf(withoutOrg);
+
+    expect(problems).toEqual(['environments.prod.orgUrl: is required: set the Okta org origin, e.g. https://example.okta.com']);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      ...minimal,
+      credentialsSecret: 'not a secret name!',
+      target: { authorizationServer: 'default', policy: 'Default Policy' },
+      timeoutSeconds: 3,
+      logRetentionDays: 31,
+      retainOndelete: true,
+    });
+
+    expect(problems).toHaveLength(5);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^environments\.prod\.credentialsSecret: .*set the name or full ARN/),
+        expect.stringMatching(/^environments\.prod\.target\.rule: is required: set the policy rule id or exact name/),
+        expect.stringMatching(/^environments\.prod\.timeoutSeconds: .*<=2.*Okta waits 3 s/),
+        expect.stringMatching(/^environments\.prod\.logRetentionDays: .*set one of 1, 3, 5/),
+        "environments.prod: unknown key 'retainOndelete': remove it or fix its spelling",
+      ]),
+    );
+  });
+
+  it('reports problems inside the hook config with their full path', () => {
+    const hook = { rules: [{ name: 'bad', set: [{ claim: 'sub', token: 'identity', value: 'x' }] }] };
+
+    const problems = problemsOf({ ...minimal, hook });
+
+    expect(problems).toEqual([expect.stringMatching(/^environments\.prod\.hook\.rules\[0\]\.set\[0\]\.claim: rule 'bad': .*sub/)]);
+  });
+
+  it('refuses a hook deadline that leaves no time before the Lambda timeout', () => {
+    const problems = problemsOf({ ...minimal, timeoutSeconds: 2, hook: { deadlineMs: 1800 } });
+
+    expect(problems).toEqual([
+      `environments.prod.hook.deadlineMs: 1800 ms leaves the hook less than ${DEADLINE_MARGIN_MS} ms before the 2 s Lambda timeout: set it to at most 1500`,
+    ]);
+  });
+
+  it('refuses more provisioned than reserved concurrency', () => {
+    const problems = problemsOf({ ...minimal, reservedConcurrency: 5, provisionedConcurrency: 10 });
+
+    expect(problems).toEqual([
+      'environments.prod.provisionedConcurrency: 10 exceeds reservedConcurrency 5: lower it or raise reservedConcurrency',
+    ]);
+  });
+
+  it('wants exactly one alarm destination', () => {
+    const both = { email: 'ops@acme.com', topicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms' };
+
+    const problems = problemsOf({ ...minimal, alarms: both });
+
+    expect(problems).toEqual([expect.stringMatching(/^environments\.prod\.alarms: give exactly one of email or topicArn: set/)]);
+  });
+
+  it('refuses an org URL that is not an https origin', () => {
+    const problems = problemsOf({ ...minimal, orgUrl: 'http://acme.okta.com/admin' });
+
+    expect(problems.every((problem) => problem.startsWith('environments.prod.orgUrl: '))).toBe(true);
+    expect(problems.join('\n')).toContain('https');
+  });
+
+  it('refuses an environment name that cannot be part of a stack name', () => {
+    const problems = problemsOf(minimal, 'prod_eu');
+
+    expect(problems).toEqual([expect.stringContaining("environments.prod_eu: the name must be letters, digits and '-'")]);
+  });
+});
+
+describe('environmentNames', () => {
+  it('lists the environments sorted, or none when the key is missing', () => {
+    expect(environmentNames(contextWith({ b: {}, a: {} }))).toEqual(['a', 'b']);
+    expect(environmentNames({})).toEqual([]);
+  });
+});
