@@ -33,7 +33,7 @@ export const REGISTRAR_ATTRIBUTES = {
 } as const;
 
 // CloudFormation hands every scalar property over as a string.
-const CfnBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+export const CfnBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
 /** A rule to attach the hook to; each part is an id or an exact name (`default` for the default server). */
 export const HookTargetSchema = z.strictObject({

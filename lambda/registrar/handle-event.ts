@@ -1,0 +1,59 @@
+import type { OktaApi } from '../okta/okta-api.js';
+import type { SecretStore } from '../shared/secret-store.js';
+import { CfnEventSchema, loggableEvent, type OnEventResponse } from './cfn-event.js';
+import { InvalidPropertiesError } from './errors.js';
+import { createResource, deleteResource, updateResource, type LifecycleDeps } from './lifecycle.js';
+import { parseDeleteProperties, parseProperties, sameOrg } from './properties.js';
+
+/** Everything `onEvent` needs from outside, so tests drive it with the simulator and a local secret store. */
+export interface EventDeps extends Omit<LifecycleDeps, 'api'> {
+  readonly secrets: SecretStore;
+  /** The Okta client for the credentials in this secret; `orgUrl` is the org the properties name. */
+  readonly oktaFor: (credentialsSecretArn: string, orgUrl: string | undefined) => Promise<OktaApi>;
+}
+
+async function apiFor(deps: EventDeps, credentialsSecretArn: string, orgUrl: string | undefined): Promise<OktaApi> {
+  const api = await deps.oktaFor(credentialsSecretArn, orgUrl);
+  if (orgUrl !== undefined && !sameOrg(api.orgUrl, orgUrl)) {
+    throw new InvalidPropertiesError(
+      `the credentials secret is for ${api.orgUrl} but OrgUrl is ${orgUrl}: make them name the same org`,
+    );
+  }
+  return api;
+}
+
+/** Adapts one CloudFormation event to the lifecycle: returns the physical id and Data, or throws. */
+export async function handleEvent(raw: unknown, deps: EventDeps): Promise<OnEventResponse> {
+  const log = deps.log ?? (() => undefined);
+  if (typeof raw === 'object' && raw !== null) log({ event: 'request', request: loggableEvent(raw as Record<string, unknown>) });
+  const parsed = CfnEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidPropertiesError(`not a custom resource event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const event = parsed.data;
+  switch (event.RequestType) {
+    case 'Create': {
+      const properties = parseProperties(event.ResourceProperties);
+      const api = await apiFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
+      const result = await createResource({ ...deps, api }, properties);
+      return { PhysicalResourceId: result.physicalResourceId, Data: result.data };
+    }
+    case 'Update': {
+      const properties = parseProperties(event.ResourceProperties);
+      const old = parseProperties(event.OldResourceProperties, 'OldResourceProperties');
+      const api = await apiFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
+      const result = await updateResource({ ...deps, api }, properties, old, event.PhysicalResourceId);
+      return { PhysicalResourceId: result.physicalResourceId, Data: result.data };
+    }
+    case 'Delete': {
+      const properties = parseDeleteProperties(event.ResourceProperties);
+      if (!properties.RetainOnDelete) {
+        const api = await apiFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
+        await deleteResource({ ...deps, api }, properties, event.PhysicalResourceId);
+      } else {
+        log({ event: 'retained', hookId: event.PhysicalResourceId });
+      }
+      return { PhysicalResourceId: event.PhysicalResourceId };
+    }
+  }
+}

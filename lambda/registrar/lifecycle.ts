@@ -1,0 +1,404 @@
+import type { OktaApi, RuleLocation } from '../okta/okta-api.js';
+import { OktaApiError } from '../okta/errors.js';
+import { TOKEN_HOOK_TYPE, type AuthorizationServerPolicyRule, type InlineHook } from '../okta/schemas.js';
+import { REGISTRAR_ATTRIBUTES, type HookTarget, type RegistrarProperties } from '../shared/contract.js';
+import type { SecretStore } from '../shared/secret-store.js';
+import {
+  HookNameTakenError,
+  InvalidPropertiesError,
+  RuleConflictError,
+  RuleHasOtherHookError,
+  UnexpectedOktaStateError,
+} from './errors.js';
+import { desiredHook, hookDifferences, previousHookOf, withKey } from './hook-definition.js';
+import { explainAccessError } from './permissions.js';
+import type { DeleteProperties } from './properties.js';
+import { sameOrg } from './properties.js';
+import { hookIdOf, setRuleHook } from './rule-hook.js';
+import { sampleTokenRequest } from './sample-token-request.js';
+import { failAfterUndo, UndoStack } from './undo-stack.js';
+import { DEFAULT_VERIFY, verifyHook, type VerifyOptions } from './verify-hook.js';
+
+/** The collaborators of the lifecycle: ports and knobs, all injectable so tests run fast. */
+export interface LifecycleDeps {
+  readonly api: OktaApi;
+  readonly secrets: SecretStore;
+  readonly resolveTarget: (api: OktaApi, target: HookTarget) => Promise<RuleLocation>;
+  readonly verify?: VerifyOptions;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly log?: (event: object) => void;
+}
+
+/** What CloudFormation gets back: the hook id as physical id, and attributes (never a secret). */
+export interface LifecycleResult {
+  readonly physicalResourceId: string;
+  readonly data: Record<string, string>;
+}
+
+interface Context {
+  readonly api: OktaApi;
+  readonly secrets: SecretStore;
+  readonly resolveTarget: LifecycleDeps['resolveTarget'];
+  readonly verify: VerifyOptions;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  readonly log: (event: object) => void;
+}
+
+function contextOf(deps: LifecycleDeps): Context {
+  return {
+    api: deps.api,
+    secrets: deps.secrets,
+    resolveTarget: deps.resolveTarget,
+    verify: deps.verify ?? DEFAULT_VERIFY,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now: deps.now ?? Date.now,
+    log: deps.log ?? (() => undefined),
+  };
+}
+
+const OKTA_ID = /^[A-Za-z0-9]{1,64}$/;
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof OktaApiError && error.status === 404;
+}
+
+/** A target that no longer exists (resolver's not-found, or Okta's 404). */
+function isMissingTarget(error: unknown): boolean {
+  return isNotFound(error) || (error instanceof Error && error.name === 'TargetNotFoundError');
+}
+
+async function readApiKey(ctx: Context, arn: string): Promise<string> {
+  const secret = await ctx.secrets.getSecret(arn);
+  if (!secret?.value) {
+    throw new InvalidPropertiesError(`the api key secret ${arn} has no current value: put the key in the secret, then retry`);
+  }
+  return secret.value;
+}
+
+function dataOf(hook: InlineHook, location: RuleLocation, previousHookId: string | undefined): LifecycleResult {
+  return {
+    physicalResourceId: hook.id,
+    data: {
+      [REGISTRAR_ATTRIBUTES.hookId]: hook.id,
+      [REGISTRAR_ATTRIBUTES.authorizationServerId]: location.authServerId,
+      [REGISTRAR_ATTRIBUTES.policyId]: location.policyId,
+      [REGISTRAR_ATTRIBUTES.ruleId]: location.ruleId,
+      [REGISTRAR_ATTRIBUTES.previousHookId]: previousHookId ?? '',
+    },
+  };
+}
+
+function sameLocation(a: RuleLocation, b: RuleLocation): boolean {
+  return a.authServerId === b.authServerId && a.policyId === b.policyId && a.ruleId === b.ruleId;
+}
+
+function refuseOtherHook(ruleId: string, otherHookId: string): never {
+  throw new RuleHasOtherHookError(
+    `rule ${ruleId} already runs inline hook ${otherHookId}: set replaceExistingHook to true to replace it ` +
+      '(it is put back when this stack is deleted), or choose another rule',
+  );
+}
+
+/** Read back after write: Okta must store the hook we sent. */
+function checkStored(hook: InlineHook, want: ReturnType<typeof desiredHook>, operation: string): void {
+  const differences = hookDifferences(hook, want);
+  if (differences.length > 0) {
+    throw new UnexpectedOktaStateError(
+      `okta stored hook ${hook.id} with a different ${differences.join(', ')} than we sent in ${operation}: ` +
+        'check the hook in the okta admin console and retry',
+    );
+  }
+}
+
+async function ensureActive(ctx: Context, hook: InlineHook): Promise<InlineHook> {
+  if (hook.status === 'ACTIVE') return hook;
+  ctx.log({ event: 'hook-inactive', hookId: hook.id, action: 'activating' });
+  const activated = await ctx.api.activateInlineHook(hook.id);
+  if (activated.status !== 'ACTIVE') {
+    throw new UnexpectedOktaStateError(`okta left hook ${hook.id} ${activated.status} after activating it: activate it in the okta admin console`);
+  }
+  return activated;
+}
+
+async function removeHook(ctx: Context, hookId: string): Promise<void> {
+  try {
+    await ctx.api.deactivateInlineHook(hookId);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  try {
+    await ctx.api.deleteInlineHook(hookId);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/**
+ * Creates the hook, or adopts one with our name that points at our URL (a create CloudFormation retried
+ * after an answer was lost). Registers its removal on `undo`.
+ */
+async function createOrAdopt(
+  ctx: Context,
+  want: ReturnType<typeof desiredHook>,
+  apiKey: string,
+  undo: UndoStack,
+): Promise<InlineHook> {
+  try {
+    const created = await ctx.api.createInlineHook(withKey(want, apiKey));
+    undo.push(`delete hook ${created.id}`, () => removeHook(ctx, created.id));
+    checkStored(created, want, 'create');
+    return await ensureActive(ctx, created);
+  } catch (error) {
+    // A duplicate name (400/409) or an outcome we cannot know (no answer, 5xx): the hook may exist already.
+    const ambiguous = error instanceof OktaApiError && (error.outcomeUnknown || [400, 409].includes(error.status));
+    if (!ambiguous) throw error;
+    const existing = (await ctx.api.listInlineHooks(TOKEN_HOOK_TYPE)).find((hook) => hook.name === want.name);
+    if (!existing) throw error;
+    if (existing.channel.config.uri !== want.uri) {
+      throw new HookNameTakenError(
+        `an inline hook named "${want.name}" (${existing.id}) already exists and calls ${existing.channel.config.uri}, ` +
+          'not this stack\'s function url: choose another hook name, or delete that hook if it is left over',
+      );
+    }
+    ctx.log({ event: 'hook-adopted', hookId: existing.id });
+    undo.push(`delete hook ${existing.id}`, () => removeHook(ctx, existing.id));
+    const replaced = await ctx.api.replaceInlineHook(existing.id, withKey(want, apiKey));
+    checkStored(replaced, want, 'replace');
+    return await ensureActive(ctx, replaced);
+  }
+}
+
+async function verify(ctx: Context, properties: RegistrarProperties, hookId: string, location: RuleLocation) {
+  if (!properties.Verify) return;
+  await verifyHook(ctx.api, hookId, sampleTokenRequest(ctx.api.orgUrl, location, new Date(ctx.now())), ctx.verify, ctx);
+}
+
+/** The rule's hook must still be `expected` when we write, else someone changed it since we decided. */
+function stillExpected(ruleId: string, expected: string | undefined, ours: string) {
+  return (rule: AuthorizationServerPolicyRule) => {
+    const onRule = hookIdOf(rule);
+    if (onRule === ours) return undefined;
+    if (onRule !== expected) {
+      throw new RuleConflictError(
+        `the hook on rule ${ruleId} changed from ${expected ?? 'none'} to ${onRule ?? 'none'} while we worked: ` +
+          'someone else is editing the rule; retry when they are done',
+      );
+    }
+    return ours;
+  };
+}
+
+interface CreateOptions {
+  /** Hook ids on the rule that count as ours (an earlier hook of this resource, deleted by hand). */
+  readonly ownedHookIds?: readonly string[];
+}
+
+async function create(ctx: Context, properties: RegistrarProperties, options: CreateOptions = {}): Promise<LifecycleResult> {
+  const location = await ctx.resolveTarget(ctx.api, properties.Target);
+  const rule = await ctx.api.getPolicyRule(location.authServerId, location.policyId, location.ruleId);
+  const onRule = hookIdOf(rule);
+  const replacingOwn = onRule !== undefined && (options.ownedHookIds ?? []).includes(onRule);
+  if (onRule && !replacingOwn && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
+  const previous = replacingOwn ? undefined : onRule;
+  const want = desiredHook(properties, previous);
+  const apiKey = await readApiKey(ctx, properties.ApiKeySecretArn);
+  const undo = new UndoStack(ctx.log);
+  try {
+    const hook = await createOrAdopt(ctx, want, apiKey, undo);
+    await verify(ctx, properties, hook.id, location);
+    const change = await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), {
+      initial: rule,
+      log: ctx.log,
+    });
+    if (change.written) {
+      undo.push(`restore rule ${location.ruleId}`, () =>
+        setRuleHook(ctx.api, location, (r) => (hookIdOf(r) === hook.id ? (onRule ?? null) : undefined)).then(() => undefined),
+      );
+    }
+    ctx.log({ event: 'created', hookId: hook.id, ruleId: location.ruleId, previousHookId: previous ?? null });
+    return dataOf(hook, location, previous);
+  } catch (error) {
+    return failAfterUndo(undo, explainAccessError(error));
+  }
+}
+
+/** Creates the hook, verifies it through `/execute`, attaches it to the rule; undoes everything on failure. */
+export async function createResource(deps: LifecycleDeps, properties: RegistrarProperties): Promise<LifecycleResult> {
+  const ctx = contextOf(deps);
+  try {
+    return await create(ctx, properties);
+  } catch (error) {
+    throw explainAccessError(error);
+  }
+}
+
+async function resolveOld(ctx: Context, target: HookTarget): Promise<RuleLocation | undefined> {
+  try {
+    return await ctx.resolveTarget(ctx.api, target);
+  } catch (error) {
+    if (isMissingTarget(error)) {
+      ctx.log({ event: 'old-target-gone', target });
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** The hook to restore on a rule, if it still exists and is active (Okta refuses others on a rule). */
+async function restorableHook(ctx: Context, hookId: string | undefined): Promise<string | null> {
+  if (!hookId) return null;
+  try {
+    const hook = await ctx.api.getInlineHook(hookId);
+    if (hook.status === 'ACTIVE') return hookId;
+    ctx.log({ event: 'previous-hook-inactive', hookId });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    ctx.log({ event: 'previous-hook-gone', hookId });
+  }
+  return null;
+}
+
+async function update(
+  ctx: Context,
+  properties: RegistrarProperties,
+  old: RegistrarProperties,
+  hookId: string,
+): Promise<LifecycleResult> {
+  if (!sameOrg(properties.OrgUrl, old.OrgUrl)) {
+    ctx.log({ event: 'org-changed', action: 'replacing' });
+    return create(ctx, properties);
+  }
+  const location = await ctx.resolveTarget(ctx.api, properties.Target);
+  let hook: InlineHook;
+  try {
+    hook = await ctx.api.getInlineHook(hookId);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    ctx.log({ event: 'hook-gone', hookId, action: 'replacing' });
+    return create(ctx, properties, { ownedHookIds: [hookId] });
+  }
+  const oldLocation = JSON.stringify(old.Target) === JSON.stringify(properties.Target) ? location : await resolveOld(ctx, old.Target);
+  const sameTarget = oldLocation !== undefined && sameLocation(location, oldLocation);
+  const previousOnOld = previousHookOf(hook);
+
+  const rule = await ctx.api.getPolicyRule(location.authServerId, location.policyId, location.ruleId);
+  const onRule = hookIdOf(rule);
+  if (onRule && onRule !== hook.id && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
+  let previous: string | undefined;
+  if (onRule === hook.id) previous = sameTarget ? previousOnOld : undefined;
+  else previous = onRule ?? (sameTarget ? previousOnOld : undefined);
+
+  const want = desiredHook(properties, previous);
+  const keyChanged = properties.ApiKeyVersion !== old.ApiKeyVersion || properties.ApiKeySecretArn !== old.ApiKeySecretArn;
+  const differences = hookDifferences(hook, want);
+  const undo = new UndoStack(ctx.log);
+  try {
+    let wrote = false;
+    if (differences.length > 0 || keyChanged) {
+      const apiKey = await readApiKey(ctx, properties.ApiKeySecretArn);
+      const before = {
+        name: hook.name,
+        uri: hook.channel.config.uri,
+        authHeader: hook.channel.config.authScheme?.key ?? old.AuthHeader,
+        headers: (hook.channel.config.headers ?? []).map((h) => ({ key: h.key, value: h.value })),
+      };
+      ctx.log({ event: 'hook-changing', hookId, changes: keyChanged ? [...differences, 'key'] : differences });
+      const replaced = await ctx.api.replaceInlineHook(hookId, withKey(want, apiKey));
+      undo.push(`put hook ${hookId} back`, async () => {
+        await ctx.api.replaceInlineHook(hookId, withKey(before, apiKey));
+      });
+      checkStored(replaced, want, 'replace');
+      hook = replaced;
+      wrote = true;
+    }
+    if (hook.status !== 'ACTIVE') {
+      hook = await ensureActive(ctx, hook);
+      wrote = true;
+    }
+    if (wrote || onRule !== hook.id) await verify(ctx, properties, hook.id, location);
+    const change = await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), {
+      initial: rule,
+      log: ctx.log,
+    });
+    if (change.written) {
+      undo.push(`restore rule ${location.ruleId}`, () =>
+        setRuleHook(ctx.api, location, (r) => (hookIdOf(r) === hookId ? (onRule ?? null) : undefined)).then(() => undefined),
+      );
+    }
+    if (oldLocation && !sameTarget) {
+      const restoreTo = await restorableHook(ctx, previousOnOld);
+      await setRuleHook(ctx.api, oldLocation, (r) => (hookIdOf(r) === hookId ? restoreTo : undefined), { log: ctx.log });
+    }
+    ctx.log({ event: 'updated', hookId, ruleId: location.ruleId, wrote: wrote || change.written });
+    return dataOf(hook, location, previous);
+  } catch (error) {
+    return failAfterUndo(undo, explainAccessError(error));
+  }
+}
+
+/**
+ * Brings Okta to the new properties with as few writes as possible (none when nothing changed), undoing
+ * its own writes on failure so CloudFormation's rollback update starts from the old state. A new org is
+ * a replacement: a new hook and physical id; CloudFormation then deletes the old one.
+ */
+export async function updateResource(
+  deps: LifecycleDeps,
+  properties: RegistrarProperties,
+  old: RegistrarProperties,
+  physicalResourceId: string,
+): Promise<LifecycleResult> {
+  const ctx = contextOf(deps);
+  try {
+    return await update(ctx, properties, old, physicalResourceId);
+  } catch (error) {
+    throw explainAccessError(error);
+  }
+}
+
+async function remove(ctx: Context, properties: DeleteProperties, hookId: string): Promise<void> {
+  let hook: InlineHook | undefined;
+  try {
+    hook = await ctx.api.getInlineHook(hookId);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    ctx.log({ event: 'hook-already-gone', hookId });
+  }
+  if (properties.Target) {
+    const location = await resolveOld(ctx, properties.Target);
+    if (location) {
+      const restoreTo = await restorableHook(ctx, hook ? previousHookOf(hook) : undefined);
+      try {
+        await setRuleHook(ctx.api, location, (r) => (hookIdOf(r) === hookId ? restoreTo : undefined), { log: ctx.log });
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        ctx.log({ event: 'rule-gone', ruleId: location.ruleId });
+      }
+    }
+  }
+  if (hook) await removeHook(ctx, hookId);
+  ctx.log({ event: 'deleted', hookId });
+}
+
+/**
+ * Puts the rule back (the displaced hook, or none), deactivates and deletes the hook; a 404 anywhere
+ * counts as done. `RetainOnDelete` leaves Okta untouched. Access errors name the missing permission.
+ */
+export async function deleteResource(deps: LifecycleDeps, properties: DeleteProperties, physicalResourceId: string): Promise<void> {
+  const ctx = contextOf(deps);
+  if (!OKTA_ID.test(physicalResourceId)) {
+    // Not a hook id: a create that failed before Okta assigned one (e.g. the Provider framework's marker).
+    ctx.log({ event: 'nothing-to-delete', physicalResourceId });
+    return;
+  }
+  if (properties.RetainOnDelete) {
+    ctx.log({ event: 'retained', hookId: physicalResourceId });
+    return;
+  }
+  try {
+    await remove(ctx, properties, physicalResourceId);
+  } catch (error) {
+    throw explainAccessError(error);
+  }
+}

@@ -1,0 +1,47 @@
+import * as z from 'zod';
+import { CfnBoolean, CUSTOM_RESOURCE_TYPE, HookTargetSchema, RegistrarPropertiesSchema, type RegistrarProperties } from '../shared/contract.js';
+import { InvalidPropertiesError } from './errors.js';
+import { isReservedHeader } from './hook-definition.js';
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+/** The properties of a create or update, validated against the current schema. */
+export function parseProperties(raw: unknown, which = 'ResourceProperties'): RegistrarProperties {
+  const parsed = RegistrarPropertiesSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidPropertiesError(`invalid ${which} of ${CUSTOM_RESOURCE_TYPE}: ${describe(parsed.error)}`);
+  }
+  const reserved = parsed.data.Headers.find((h) => isReservedHeader(h.Key));
+  if (reserved) {
+    throw new InvalidPropertiesError(`header ${reserved.Key} is reserved by the registrar: choose another header name`);
+  }
+  return parsed.data;
+}
+
+/**
+ * What delete needs, read leniently: properties written by older versions of this resource (fewer
+ * fields, other fields, strings for booleans) must still delete cleanly.
+ */
+export const DeletePropertiesSchema = z.looseObject({
+  CredentialsSecretArn: z.string().min(1),
+  OrgUrl: z.string().optional(),
+  Target: HookTargetSchema.loose().optional(),
+  RetainOnDelete: CfnBoolean.optional().default(false),
+});
+export type DeleteProperties = z.infer<typeof DeletePropertiesSchema>;
+
+export function parseDeleteProperties(raw: unknown): DeleteProperties {
+  const parsed = DeletePropertiesSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidPropertiesError(`cannot read the properties of the resource to delete: ${describe(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** Org URLs compared without a trailing slash or case in the host. */
+export function sameOrg(a: string | undefined, b: string | undefined): boolean {
+  const normal = (url: string | undefined) => (url ?? '').replace(/\/+$/, '').toLowerCase();
+  return normal(a) === normal(b);
+}
