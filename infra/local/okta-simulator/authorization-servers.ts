@@ -1,0 +1,128 @@
+import * as z from 'zod';
+import { notFound, validationError } from './errors.js';
+import { TOKEN_HOOK_TYPE } from '../../../lambda/okta/schemas.js';
+import type { SimAuthorizationServer, SimPolicy, SimRule, SimState } from './model.js';
+import { parseBody } from './request-validation.js';
+
+/** Spec `GrantType` values a rule condition may name. */
+export const GRANT_TYPES = [
+  'authorization_code',
+  'client_credentials',
+  'implicit',
+  'interaction_code',
+  'password',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'urn:ietf:params:oauth:grant-type:saml2-bearer',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:openid:params:grant-type:ciba',
+  'urn:okta:params:oauth:grant-type:otp',
+  'urn:okta:params:oauth:grant-type:oob',
+  'http://auth0.com/oauth/grant-type/mfa-otp',
+  'http://auth0.com/oauth/grant-type/mfa-oob',
+] as const;
+
+/** Token actions Okta fills in when a PUT leaves them out (replace semantics: they are reset, not kept). */
+const DEFAULT_TOKEN_ACTIONS = { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 };
+
+const IncludeExclude = z.looseObject({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() });
+
+/** `AuthorizationServerPolicyRuleRequest`: `name`, `type`, `conditions` required; read-only fields ignored. */
+export const RuleRequestSchema = z.object({
+  name: z.string().min(1).max(255),
+  type: z.literal('RESOURCE_ACCESS'),
+  status: z.enum(['ACTIVE', 'INACTIVE']).optional(),
+  priority: z.int().min(0).optional(),
+  conditions: z.looseObject({
+    people: z.looseObject({ users: IncludeExclude.optional(), groups: IncludeExclude.optional() }).optional(),
+    grantTypes: z.looseObject({ include: z.array(z.enum(GRANT_TYPES)).min(1) }),
+    scopes: z.looseObject({ include: z.array(z.string().min(1)).min(1) }),
+  }),
+  actions: z
+    .looseObject({
+      token: z
+        .looseObject({
+          accessTokenLifetimeMinutes: z.int().min(5).max(1440).optional(),
+          refreshTokenLifetimeMinutes: z.int().min(0).optional(),
+          refreshTokenWindowMinutes: z.int().min(5).max(2628000).optional(),
+          inlineHook: z.looseObject({ id: z.string().min(1) }).nullish(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+export function findServer(state: SimState, id: string): SimAuthorizationServer {
+  const server = state.authorizationServers.find((candidate) => candidate.id === id);
+  if (!server) throw notFound(`AuthorizationServer (id: ${id})`);
+  return server;
+}
+
+export function findPolicy(state: SimState, serverId: string, policyId: string): SimPolicy {
+  const policy = findServer(state, serverId).policies.find((candidate) => candidate.id === policyId);
+  if (!policy) throw notFound(`Policy (id: ${policyId})`);
+  return policy;
+}
+
+export function findRule(state: SimState, serverId: string, policyId: string, ruleId: string): SimRule {
+  const rule = findPolicy(state, serverId, policyId).rules.find((candidate) => candidate.id === ruleId);
+  if (!rule) throw notFound(`PolicyRule (id: ${ruleId})`);
+  return rule;
+}
+
+export function byPriority<T extends { priority: number }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => a.priority - b.priority);
+}
+
+/** `q` matches name and audiences, as Okta's search does. */
+export function listServers(state: SimState, q: string | null): SimAuthorizationServer[] {
+  if (!q) return state.authorizationServers;
+  const needle = q.toLowerCase();
+  return state.authorizationServers.filter(
+    (server) => server.name.toLowerCase().includes(needle) || server.audiences.some((a) => a.toLowerCase().includes(needle)),
+  );
+}
+
+/** PUT: the stored rule becomes exactly the request, plus the read-only fields Okta keeps. */
+export function replaceRule(state: SimState, serverId: string, policyId: string, ruleId: string, body: unknown, now: string): SimRule {
+  const policy = findPolicy(state, serverId, policyId);
+  const existing = findRule(state, serverId, policyId, ruleId);
+  const input = parseBody(RuleRequestSchema, body);
+  const token = input.actions?.token ?? {};
+  const { inlineHook, ...tokenRest } = token;
+  if (inlineHook) {
+    const hook = state.inlineHooks.find((candidate) => candidate.id === inlineHook.id);
+    if (!hook || hook.type !== TOKEN_HOOK_TYPE) {
+      throw validationError([`actions.token.inlineHook.id: No token inline hook with id ${inlineHook.id} exists`], 'inlineHook');
+    }
+    if (hook.status !== 'ACTIVE') {
+      throw validationError([`actions.token.inlineHook.id: The inline hook ${inlineHook.id} is not active`], 'inlineHook');
+    }
+  }
+  const { actions: _actions, status, priority, ...rest } = input;
+  const replaced: SimRule = {
+    ...structuredClone(rest),
+    id: existing.id,
+    status: status ?? existing.status,
+    priority: priority ?? existing.priority,
+    system: existing.system,
+    conditions: structuredClone(input.conditions),
+    actions: {
+      ...structuredClone(input.actions ?? {}),
+      token: { ...DEFAULT_TOKEN_ACTIONS, ...structuredClone(tokenRest), ...(inlineHook ? { inlineHook: { id: inlineHook.id } } : {}) },
+    },
+    created: existing.created,
+    lastUpdated: now,
+  };
+  policy.rules[policy.rules.indexOf(existing)] = replaced;
+  return replaced;
+}
+
+export function setRuleStatus(state: SimState, serverId: string, policyId: string, ruleId: string, status: SimRule['status'], now: string): void {
+  const rule = findRule(state, serverId, policyId, ruleId);
+  if (rule.status !== status) {
+    rule.status = status;
+    rule.lastUpdated = now;
+  }
+}

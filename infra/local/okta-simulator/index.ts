@@ -1,0 +1,9 @@
+/** The Okta simulator: a stateful in-memory Okta org over HTTP, for tests and the local sandbox. */
+export { startOktaSimulator, DEFAULT_HOOK_TIMEOUT_MS, type OktaSimulator, type OktaSimulatorOptions } from './simulator.js';
+export { SEED } from './seed.js';
+export type { FaultSpec } from './faults.js';
+export type { MintRequest, MintResult } from './mint.js';
+export type { SimAuthorizationServer, SimInlineHook, SimPolicy, SimRule } from './model.js';
+export type { SimCall } from './server.js';
+export { MAX_INLINE_HOOKS } from './inline-hooks.js';
+export { DEFAULT_RATE_LIMIT_PER_MINUTE } from './rate-limits.js';
