@@ -20,7 +20,7 @@ export const DEFAULT_KEY_RECHECK_INTERVAL_MS = 5_000;
 export type KeyCheck = 'accepted' | 'rejected';
 
 export interface ApiKeyVerifier {
-  /** Reads the current key; the hook calls it during init. */
+  /** Reads the current and pending keys; the hook calls it during init. */
   load(): Promise<void>;
   check(presented: string | undefined): Promise<KeyCheck>;
 }
@@ -38,6 +38,8 @@ export interface ApiKeyVerifierOptions {
   readonly recheckIntervalMs?: number;
 }
 
+const STAGES = ['AWSCURRENT', 'AWSPENDING'] as const;
+
 // Digests have one length whatever the input, so the comparison time says nothing about the key.
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -49,11 +51,12 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   let lastRead = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | undefined;
 
-  const read = (stages: readonly ('AWSCURRENT' | 'AWSPENDING')[]): Promise<void> => {
+  // Both stages, also at cold start: mid-rotation Okta may already send the pending key.
+  const read = (): Promise<void> => {
     reading ??= (async () => {
       lastRead = clock.now();
       try {
-        const versions = await Promise.all(stages.map((stage) => secretStore.getSecret(secretId, { stage })));
+        const versions = await Promise.all(STAGES.map((stage) => secretStore.getSecret(secretId, { stage })));
         const fresh = versions.flatMap((version) => (version && version.value.length > 0 ? [digest(version.value)] : []));
         if (fresh.length > 0) keys = fresh;
       } finally {
@@ -70,14 +73,14 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   };
 
   return {
-    load: () => read(['AWSCURRENT']),
+    load: read,
     async check(value) {
       if (!value) return 'rejected';
       const presented = digest(value);
       if (matches(presented)) return 'accepted';
       if ((reading || clock.now() - lastRead >= interval)) {
         try {
-          await (reading ?? read(['AWSCURRENT', 'AWSPENDING']));
+          await (reading ?? read());
         } catch (error) {
           if (keys.length === 0) throw new ApiKeyUnavailableError('cannot read the API key secret: check the secret ARN and the function role', { cause: error });
         }
