@@ -28,7 +28,7 @@ describe('hook:serve with the example environment', () => {
   it('patches both tokens of an authorization code grant', async () => {
     const response = await post(fixture('authorization-code'));
 
-    const answer = await response.json();
+    const answer = (await response.json()) as any;
     expect(response.status).toBe(200);
     expect(specErrors('TokenHookResponse', answer)).toBe('');
     expect(answer.commands).toEqual([
@@ -47,7 +47,7 @@ describe('hook:serve with the example environment', () => {
   it('patches only the access token of a client_credentials grant', async () => {
     const response = await post(fixture('client-credentials'));
 
-    const answer = await response.json();
+    const answer = (await response.json()) as any;
     expect(response.status).toBe(200);
     expect(answer.commands).toEqual([{ type: 'com.okta.access.patch', value: [{ op: 'add', path: '/claims/caller', value: 'service' }] }]);
   });
@@ -55,7 +55,7 @@ describe('hook:serve with the example environment', () => {
   it('patches a refresh grant like the original grant', async () => {
     const response = await post(fixture('refresh-token'));
 
-    const answer = await response.json();
+    const answer = (await response.json()) as any;
     expect(response.status).toBe(200);
     expect(answer.commands.map((command: { type: string }) => command.type)).toEqual(['com.okta.access.patch', 'com.okta.identity.patch']);
     expect(logs.at(-1)).toMatchObject({ eventId: 'refresh-1-eventId', outcome: 'patched' });
@@ -64,7 +64,7 @@ describe('hook:serve with the example environment', () => {
   it('answers 400 to an invalid body, naming paths only', async () => {
     const response = await post(fixture('invalid'));
 
-    const answer = await response.json();
+    const answer = (await response.json()) as any;
     expect(response.status).toBe(400);
     expect(answer.details.map((detail: { path: string }) => detail.path)).toContain('/eventType');
     expect(JSON.stringify(answer)).not.toContain('pre-registration');

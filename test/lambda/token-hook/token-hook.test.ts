@@ -199,7 +199,9 @@ describe('the token hook', () => {
     });
 
     it('treats a reserved claim from the transform as a failure', async () => {
-      const { hook, logs } = await hookWith({ failureMode: 'open' }, (_, edit) => edit.identity.set('sub', 'x'));
+      const { hook, logs } = await hookWith({ failureMode: 'open' }, (_, edit) => {
+        edit.identity.set('sub', 'x');
+      });
 
       const result = await hook(event(authCode()));
 
