@@ -37,8 +37,8 @@ export interface MintResult {
   access: TokenContent;
   identity?: TokenContent;
   error?: { error: 'server_error'; error_description: string };
-  /** What Okta sent to the hook. */
-  hookRequest?: unknown;
+  /** The request Okta builds for the token hook (sent only when the rule has an active hook). */
+  hookRequest: unknown;
   durationMs: number;
 }
 
@@ -353,7 +353,7 @@ export async function mintTokens(state: SimState, request: MintRequest, options:
     policyId: matched.policy.id,
     ...outcome,
     ...minted,
-    ...(outcome.hookId ? { hookRequest: payload } : {}),
+    hookRequest: payload,
     durationMs: Math.round(performance.now() - started),
   };
 }

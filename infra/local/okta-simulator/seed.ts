@@ -17,7 +17,10 @@ export const SEED = {
   webClient: { clientId: '0oaWebAppSim00000g3', name: 'Sample web app' },
   /** A service app: client credentials, no user. */
   serviceClient: { clientId: '0oaServiceSim0000g3', name: 'Sample service app' },
+  /** The default user of user grants; member of the admins group. */
   user: { id: '00usimUser1xample0g3', login: 'ada.lovelace@example.com' },
+  /** A user outside the admins group. */
+  otherUser: { id: '00usimUser2xample0g3', login: 'grace.hopper@example.com' },
   adminsGroup: '00gSimAdmins00000g3',
   everyoneGroup: 'EVERYONE',
 } as const;
@@ -193,6 +196,19 @@ function users(): SimUser[] {
         timeZone: 'Europe/London',
       },
       groups: ['EVERYONE', SEED.adminsGroup],
+    },
+    {
+      id: SEED.otherUser.id,
+      passwordChanged: '2025-10-20T08:00:00.000Z',
+      profile: {
+        login: SEED.otherUser.login,
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        email: SEED.otherUser.login,
+        locale: 'en_US',
+        timeZone: 'America/New_York',
+      },
+      groups: ['EVERYONE'],
     },
   ];
 }
