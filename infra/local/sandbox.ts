@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { captureConsole } from './sandbox/console-capture.js';
+import { startSandbox, type Sandbox } from './sandbox/run-sandbox.js';
+
+/**
+ * `npm start`: the whole product on this machine (see README "Quick start"). Stays up until Ctrl-C,
+ * which runs the registrar's delete path and shows the rule restored.
+ */
+
+const USAGE = `usage: npm start -- [--env NAME] [--okta-port PORT] [--hook-port PORT] [--verbose]
+  --env NAME         environment in cdk.json whose claim rules and target are used (default: example)
+  --okta-port PORT   port of the Okta simulator (default: any free port)
+  --hook-port PORT   port of the hook's Function URL emulator (default: any free port)
+  --verbose          also show the JSON log lines of the hook and the registrar`;
+
+const FORCE_AFTER_MS = 1_000;
+
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new Error(`${flag} must be a port number (0-65535), got '${value}'`);
+  return number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      env: { type: 'string' },
+      'okta-port': { type: 'string' },
+      'hook-port': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const write = (text: string): void => void process.stdout.write(text);
+  const captured = values.verbose ? undefined : captureConsole();
+  const oktaPort = port(values['okta-port'], '--okta-port');
+  const hookPort = port(values['hook-port'], '--hook-port');
+
+  write('okta-token-hook sandbox: the hook, the registrar and an Okta simulator on this machine\n\n');
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({
+      write,
+      ...(values.env !== undefined ? { environment: values.env } : {}),
+      ...(oktaPort !== undefined ? { oktaPort } : {}),
+      ...(hookPort !== undefined ? { hookPort } : {}),
+    });
+  } catch (error) {
+    const logs = captured?.lines() ?? [];
+    captured?.restore();
+    if (logs.length) console.error(`last log lines of the hook and the registrar:\n  ${logs.slice(-20).join('\n  ')}`);
+    throw error;
+  }
+
+  let firstSignalAt: number | undefined;
+  const onSignal = (): void => {
+    // One Ctrl-C can arrive twice (the terminal signals the group, npm and tsx relay it): only a second
+    // press, a moment later, means "stop now".
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < FORCE_AFTER_MS) return;
+      write('\nstopping at once: the simulator ends with this process, so nothing is left behind\n');
+      process.exit(130);
+    }
+    firstSignalAt = Date.now();
+    write('\n');
+    sandbox.stop().then(
+      (state) => process.exit(state.inlineHooks === 0 && state.ruleRestored ? 0 : 1),
+      (error: unknown) => {
+        captured?.restore();
+        console.error(`error: the delete path failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,42 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { HOOK_ENV } from '../../../lambda/shared/contract.js';
+import type { HookConfig } from '../../../lambda/shared/hook-config.js';
+import type { FunctionUrlEvent, FunctionUrlResult } from '../../../lambda/token-hook/function-url.js';
+import { bundleLocally, LAMBDA_BUNDLING } from '../../bundling.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const HOOK_ENTRY = join(REPO_ROOT, 'lambda/token-hook/handler.ts');
+// Inside the repo so the bundle's external `@aws-sdk/*` imports resolve from node_modules, the way the
+// Lambda runtime provides them: the bundle stays byte-for-byte what CDK ships.
+const CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/okta-token-hook');
+
+export interface BundledHook {
+  readonly handler: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+  /** Size of the bundle, as CDK would upload it. */
+  readonly bytes: number;
+  /** Removes the bundle from disk. */
+  dispose(): void;
+}
+
+/**
+ * Bundles the hook with the options CDK uses and loads it as Lambda would: its environment variables
+ * set first, then the module imported, which reads its key from Secrets Manager during import (at the
+ * endpoint in `AWS_ENDPOINT_URL_SECRETS_MANAGER`).
+ */
+export async function loadBundledHook(options: { apiKeySecretArn: string; config: HookConfig }): Promise<BundledHook> {
+  const dir = join(CACHE_DIR, `sandbox-${process.pid}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, LAMBDA_BUNDLING.outputFile);
+  try {
+    const bytes = await bundleLocally(HOOK_ENTRY, outfile);
+    process.env[HOOK_ENV.apiKeySecretArn] = options.apiKeySecretArn;
+    process.env[HOOK_ENV.hookConfig] = JSON.stringify(options.config);
+    const module = (await import(pathToFileURL(outfile).href)) as Pick<BundledHook, 'handler'>;
+    return { handler: module.handler, bytes, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}

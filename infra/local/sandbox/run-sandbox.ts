@@ -1,0 +1,264 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { CUSTOM_RESOURCE_TYPE, REGISTRAR_ATTRIBUTES, type RegistrarPropertiesInput } from '../../../lambda/shared/contract.js';
+import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.js';
+import { loadProjectEnvironment } from '../../cli/environment.js';
+import type { EnvironmentConfig } from '../../config.js';
+import { startFunctionUrlEmulator, type FunctionUrlEmulator } from '../function-url-emulator.js';
+import { startOktaSimulator, type OktaSimulator, type SimAuthorizationServer } from '../okta-simulator/index.js';
+import { startLocalSecretsManager, type LocalSecretsManager } from '../secrets-manager/index.js';
+import { loadBundledHook, type BundledHook } from './bundled-hook.js';
+import { describeHookCall } from './hook-call-line.js';
+import { Progress } from './progress.js';
+import { renderMint, sampleMints } from './sample-tokens.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const STEPS = 6;
+
+export interface SandboxOptions {
+  /** Environment in cdk.json whose claim rules and target the sandbox uses. @default 'example' */
+  readonly environment?: string;
+  /** @default 0 (ephemeral) */
+  readonly oktaPort?: number;
+  /** @default 0 (ephemeral) */
+  readonly hookPort?: number;
+  /** Writes output; lines end with '\n'. */
+  readonly write: (text: string) => void;
+}
+
+/** The rule the hook is attached to, and whether it is back as it was; printed when the sandbox stops. */
+export interface FinalState {
+  readonly inlineHooks: number;
+  readonly ruleInlineHook: string | null;
+  readonly ruleRestored: boolean;
+}
+
+export interface Sandbox {
+  readonly oktaUrl: string;
+  readonly hookUrl: string;
+  /** Runs the registrar's delete path, shows the final state, and stops every server. */
+  stop(): Promise<FinalState>;
+}
+
+type Rule = SimAuthorizationServer['policies'][number]['rules'][number];
+
+interface Registration {
+  readonly event: Record<string, unknown>;
+  readonly physicalId: string;
+  readonly data: Record<string, string>;
+}
+
+/** Every rule of the org by `server/policy/rule` ids. */
+function rulesOf(sim: OktaSimulator): Map<string, Rule> {
+  const rules = new Map<string, Rule>();
+  for (const server of sim.snapshot().authorizationServers) {
+    for (const policy of server.policies) for (const rule of policy.rules) rules.set(`${server.id}/${policy.id}/${rule.id}`, rule);
+  }
+  return rules;
+}
+
+/** JSON with keys sorted at every level: equal for equal content, whatever order the keys were written in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** The rule without the timestamp Okta moves on every write: what "restored" compares. */
+function ruleContent(rule: Rule | undefined): string {
+  if (!rule) return '';
+  const { lastUpdated: _ignored, ...rest } = rule as Rule & { lastUpdated?: string };
+  return canonicalJson(rest);
+}
+
+function cfnEvent(requestType: 'Create' | 'Delete', properties: RegistrarPropertiesInput, env: EnvironmentConfig, physicalId?: string) {
+  // Shaped like the request CloudFormation sends through the Provider framework, scalar properties as strings.
+  const serviceToken = 'arn:aws:lambda:us-east-1:000000000000:function:sandbox-registrar-provider';
+  return {
+    RequestType: requestType,
+    ServiceToken: serviceToken,
+    ResponseURL: 'https://cloudformation-custom-resource-response.invalid/sandbox',
+    StackId: `arn:aws:cloudformation:us-east-1:000000000000:stack/OktaTokenHook-${env.name}/sandbox`,
+    RequestId: randomUUID(),
+    LogicalResourceId: 'OktaTokenHookRegistration',
+    ResourceType: CUSTOM_RESOURCE_TYPE,
+    ...(physicalId ? { PhysicalResourceId: physicalId } : {}),
+    ResourceProperties: {
+      ServiceToken: serviceToken,
+      ...properties,
+      ReplaceExistingHook: String(properties.ReplaceExistingHook),
+      Verify: String(properties.Verify),
+      RetainOnDelete: 'false',
+    },
+  };
+}
+
+/**
+ * The local sandbox: the Okta simulator and a local Secrets Manager, the hook bundled as CDK bundles it
+ * behind the Function URL emulator, the registrar's create path (the code CloudFormation runs), then
+ * tokens for two sample clients with their claims before and after the hook.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const write = options.write;
+  const progress = new Progress(write, STEPS);
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close();
+    closers.length = 0;
+  };
+  let live = false;
+
+  try {
+    const env = await progress.step(
+      `loading environment '${options.environment ?? 'example'}' from cdk.json`,
+      async () => loadProjectEnvironment(REPO_ROOT, options.environment ?? 'example'),
+      (e) => [
+        `hook '${e.hookName}', failure mode ${e.hook.failureMode}, claim rules: ${e.hook.rules.map((r) => r.name).join(', ') || 'none'}`,
+        `target: rule '${e.target.rule}' of policy '${e.target.policy}' on authorization server '${e.target.authorizationServer}'`,
+      ],
+    );
+
+    const sim = await progress.step(
+      'starting the Okta simulator',
+      async () => startOktaSimulator({ port: options.oktaPort ?? 0 }),
+      (s) => [`org ${s.url} (a seeded org: authorization servers 'default' and 'Partner API', a web app, a service app, one user)`],
+    );
+    closers.push(() => sim.close());
+
+    const secrets = await progress.step(
+      'starting the local Secrets Manager and creating the two secrets',
+      async () => {
+        const local: LocalSecretsManager = await startLocalSecretsManager();
+        closers.push(() => local.close());
+        // The real AWS SDK, in the hook and the registrar alike, reaches the endpoint through these.
+        Object.assign(process.env, local.env);
+        const apiKey = randomBytes(24).toString('base64url');
+        return {
+          local,
+          apiKey,
+          credentialsArn: local.createSecret(`okta-token-hook/${env.name}/okta-credentials`, JSON.stringify({ orgUrl: sim.url, apiToken: sim.apiToken })),
+          apiKeyArn: local.createSecret(`okta-token-hook/${env.name}/api-key`, apiKey),
+        };
+      },
+      (s) => [`endpoint ${s.local.url}`, `okta credentials: ${s.credentialsArn}`, `hook API key:      ${s.apiKeyArn}`],
+    );
+
+    const served = await progress.step(
+      'bundling the hook as CDK does and serving it behind the Function URL emulator',
+      async () => {
+        const bundled: BundledHook = await loadBundledHook({ apiKeySecretArn: secrets.apiKeyArn, config: env.hook });
+        closers.push(() => bundled.dispose());
+        const emulator: FunctionUrlEmulator = await startFunctionUrlEmulator({
+          port: options.hookPort ?? 0,
+          handler: async (event: FunctionUrlEvent) => {
+            const started = performance.now();
+            const result = await bundled.handler(event);
+            if (live) {
+              const time = new Date().toISOString().slice(11, 19);
+              write(`${time}  hook  ${describeHookCall(result)}  (${Math.round(performance.now() - started)} ms)\n`);
+            }
+            return result;
+          },
+        });
+        closers.push(() => emulator.close());
+        return { bundled, emulator };
+      },
+      (s) => [`${Math.round(s.bundled.bytes / 1024)} KB bundle (minified ESM, AWS SDK external as in Lambda), key read from Secrets Manager at import`, `hook URL ${s.emulator.url}`],
+    );
+    const hookUrl = served.emulator.url;
+
+    const { onEvent } = await import('../../../lambda/registrar/handler.js');
+    const properties: RegistrarPropertiesInput = {
+      OrgUrl: sim.url,
+      CredentialsSecretArn: secrets.credentialsArn,
+      ApiKeySecretArn: secrets.apiKeyArn,
+      ApiKeyVersion: 'sandbox',
+      HookName: env.hookName,
+      HookUrl: hookUrl,
+      AuthHeader: env.hook.authHeader,
+      Headers: [],
+      Target: { AuthorizationServer: env.target.authorizationServer, Policy: env.target.policy, Rule: env.target.rule },
+      ReplaceExistingHook: env.replaceExistingHook,
+      Verify: env.verify,
+    };
+    const rulesBefore = rulesOf(sim);
+    const registration = await progress.step(
+      "running the registrar's create path against the simulator (what CloudFormation runs on deploy)",
+      async (): Promise<Registration> => {
+        sim.resetCalls();
+        const event = cfnEvent('Create', properties, env);
+        const answer = await onEvent(event);
+        const data = answer.Data ?? {};
+        return { event, physicalId: answer.PhysicalResourceId, data };
+      },
+      (r) => [
+        `hook ${r.physicalId} registered, verified through Okta's /execute, attached to rule ${r.data[REGISTRAR_ATTRIBUTES.ruleId]}`,
+        `okta calls: ${sim.calls.map((c) => `${c.operationId} ${c.status}`).join(', ')}`,
+      ],
+    );
+    const ruleKey = [
+      registration.data[REGISTRAR_ATTRIBUTES.authorizationServerId],
+      registration.data[REGISTRAR_ATTRIBUTES.policyId],
+      registration.data[REGISTRAR_ATTRIBUTES.ruleId],
+    ].join('/');
+
+    const mints = await progress.step(
+      'minting tokens for two sample clients through the simulator',
+      async () => {
+        const results = [];
+        for (const sample of sampleMints(env.target.authorizationServer)) {
+          results.push({ sample, result: await sim.mintTokens(sample.request) });
+        }
+        return results;
+      },
+    );
+    for (const { sample, result } of mints) write(`\n${renderMint(sample.title, result).join('\n')}\n`);
+
+    const [web] = sampleMints(env.target.authorizationServer);
+    write(`
+try it:
+  mint a token (Okta's token path, calls the hook):
+    curl -s ${sim.url}/__sim/mint -H 'content-type: application/json' -d '${JSON.stringify(web?.request)}'
+  call the hook as Okta does:
+    curl -si ${hookUrl} -H 'content-type: application/json' -H '${env.hook.authHeader}: ${secrets.apiKey}' --data @test/fixtures/token-hook/authorization-code.json
+  the simulator's state (hooks, rules):
+    curl -s ${sim.url}/__sim/state
+  the operator CLI against this org:
+    OKTA_ORG_URL=${sim.url} OKTA_API_TOKEN=${sim.apiToken} npx okta-token-hook status --env ${env.name} --hook-url ${hookUrl}
+    OKTA_ORG_URL=${sim.url} OKTA_API_TOKEN=${sim.apiToken} npx okta-token-hook verify --env ${env.name}
+
+ready: okta ${sim.url}, hook ${hookUrl}. Each call to the hook is shown below; Ctrl-C removes the hook and restores the rule.
+`);
+    live = true;
+
+    let stopping: Promise<FinalState> | undefined;
+    const stop = async (): Promise<FinalState> => {
+      live = false;
+      try {
+        await new Progress(write, 1, 'stop').step(
+          "running the registrar's delete path (what CloudFormation runs on destroy)",
+          async () => onEvent(cfnEvent('Delete', properties, env, registration.physicalId)),
+        );
+        const rule = rulesOf(sim).get(ruleKey);
+        const state: FinalState = {
+          inlineHooks: sim.snapshot().inlineHooks.length,
+          ruleInlineHook: (rule?.actions as { token?: { inlineHook?: { id?: string } } } | undefined)?.token?.inlineHook?.id ?? null,
+          ruleRestored: rule !== undefined && ruleContent(rule) === ruleContent(rulesBefore.get(ruleKey)),
+        };
+        write(`      rule '${rule?.name}': ${state.ruleInlineHook ? `still calls hook ${state.ruleInlineHook}` : 'calls no hook'}, ${state.ruleRestored ? 'restored as it was before the deploy' : 'NOT as it was before the deploy'}\n`);
+        write(`      inline hooks in okta: ${state.inlineHooks === 0 ? 'none' : state.inlineHooks}\n`);
+        write(`final state: ${JSON.stringify(state)}\n`);
+        return state;
+      } finally {
+        await closeAll();
+      }
+    };
+    return { oktaUrl: sim.url, hookUrl, stop: () => (stopping ??= stop()) };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
