@@ -1,12 +1,11 @@
 import { createOktaClient, withDeadline } from '../okta/client.js';
 import { parseOktaCredentials } from '../okta/credentials.js';
 import { jsonLineLog } from '../okta/log.js';
-import { resolveRuleLocation } from '../okta/resolve-target.js';
-import type { HookTarget } from '../shared/contract.js';
 import { SecretsManagerStore } from '../shared/secret-store.js';
 import type { OnEventResponse } from './cfn-event.js';
 import { InvalidPropertiesError } from './errors.js';
 import { handleEvent } from './handle-event.js';
+import { resolveTarget } from './target.js';
 
 // Module scope is cold start: one Secrets Manager client for every event of this container.
 const secrets = new SecretsManagerStore();
@@ -17,9 +16,6 @@ const DEADLINE_MARGIN_MS = 15_000;
 interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
-
-export const resolveTarget = (api: Parameters<typeof resolveRuleLocation>[0], target: HookTarget) =>
-  resolveRuleLocation(api, { authorizationServer: target.AuthorizationServer, policy: target.Policy, rule: target.Rule });
 
 /**
  * The CDK Provider framework's `onEvent`: returns the physical id (the Okta hook id) and `Data`, or

@@ -1,0 +1,162 @@
+import { serveHook, type ServedHook } from '../../../infra/local/hook-serve.js';
+import { SEED, startOktaSimulator, type OktaSimulator } from '../../../infra/local/okta-simulator/index.js';
+import { startLocalSecretsManager, type LocalSecretsManager } from '../../../infra/local/secrets-manager/index.js';
+import { createOktaClient } from '../../../lambda/okta/client.js';
+import { parseOktaCredentials } from '../../../lambda/okta/credentials.js';
+import type { RuleLocation } from '../../../lambda/okta/okta-api.js';
+import type { OnEventResponse } from '../../../lambda/registrar/cfn-event.js';
+import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
+import { resolveTarget } from '../../../lambda/registrar/target.js';
+import { SecretsManagerStore } from '../../../lambda/shared/secret-store.js';
+import { loadFixture } from '../../support/fixtures.js';
+
+/**
+ * Drives the registrar the way CloudFormation does (Provider framework events through `handleEvent`)
+ * against the Okta simulator over HTTP, with secrets in the local Secrets Manager and the real hook
+ * served by the Function URL emulator, so `/execute` verification runs end to end. Timings are short.
+ */
+
+export type Properties = Record<string, unknown>;
+type CfnEvent = Record<string, unknown>;
+
+export const DEFAULT_RULE: RuleLocation = { authServerId: 'default', policyId: SEED.defaultPolicy.id, ruleId: SEED.defaultRule.id };
+export const PARTNER_WRITE_RULE: RuleLocation = {
+  authServerId: SEED.partnerServer.id,
+  policyId: SEED.servicePolicy.id,
+  ruleId: SEED.serviceWriteRule.id,
+};
+export const FAST_VERIFY = { tries: 3, delayMs: 5, withinMs: 2_000 };
+
+const fastSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+
+export interface Suite {
+  readonly secrets: LocalSecretsManager;
+  readonly store: SecretsManagerStore;
+  readonly apiKeyArn: string;
+  readonly hook: ServedHook;
+  /** A second hook server, for URL changes. */
+  readonly otherHook: ServedHook;
+  org(options?: { callTimeoutMs?: number }): Promise<Org>;
+  close(): Promise<void>;
+}
+
+export interface Org {
+  readonly sim: OktaSimulator;
+  readonly credentialsArn: string;
+  readonly log: object[];
+  readonly deps: EventDeps;
+  /** Properties as CloudFormation passes them (strings for booleans), for this org and the suite's hook. */
+  properties(overrides?: Properties): Properties;
+  create(properties: Properties): Promise<OnEventResponse>;
+  update(properties: Properties, old: Properties, physicalId: string): Promise<OnEventResponse>;
+  remove(properties: Properties, physicalId: string): Promise<OnEventResponse>;
+  /** The stored rule, as the simulator holds it. */
+  rule(location?: RuleLocation): Record<string, unknown>;
+  hookIds(): string[];
+  close(): Promise<void>;
+}
+
+export function event(kind: 'create' | 'update' | 'delete', fields: CfnEvent): CfnEvent {
+  return { ...loadFixture<CfnEvent>('registrar', kind), ...fields };
+}
+
+let secretCount = 0;
+
+export async function startSuite(): Promise<Suite> {
+  const secrets = await startLocalSecretsManager();
+  const store = new SecretsManagerStore(secrets.client());
+  const apiKeyArn = secrets.createSecret('okta-token-hook/test/api-key', 'test-api-key-do-not-log-0123456789');
+  const quiet = () => undefined;
+  const hook = await serveHook({ secrets: { store, apiKeySecretArn: apiKeyArn }, log: quiet });
+  const otherHook = await serveHook({ secrets: { store, apiKeySecretArn: apiKeyArn }, log: quiet });
+
+  async function org(options: { callTimeoutMs?: number } = {}): Promise<Org> {
+    const sim = await startOktaSimulator({ hookTimeoutMs: 1_000, rateLimitPerMinute: 1_000_000 });
+    secretCount += 1;
+    const credentialsArn = secrets.createSecret(
+      `okta-token-hook/test/credentials-${secretCount}`,
+      JSON.stringify({ orgUrl: sim.url, apiToken: sim.apiToken }),
+    );
+    const log: object[] = [];
+    const deps: EventDeps = {
+      secrets: store,
+      resolveTarget,
+      verify: FAST_VERIFY,
+      sleep: fastSleep,
+      log: (line) => log.push(line),
+      oktaFor: async (arn) => {
+        const secret = await store.getSecret(arn);
+        return createOktaClient({
+          credentials: parseOktaCredentials(secret!.value),
+          retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
+          callTimeoutMs: options.callTimeoutMs ?? 2_000,
+          sleep: fastSleep,
+          log: (line) => log.push(line),
+        });
+      },
+    };
+    const properties = (overrides: Properties = {}): Properties => ({
+      ...loadFixture<{ ResourceProperties: Properties }>('registrar', 'create').ResourceProperties,
+      OrgUrl: sim.url,
+      CredentialsSecretArn: credentialsArn,
+      ApiKeySecretArn: apiKeyArn,
+      HookUrl: hook.url,
+      ...overrides,
+    });
+    return {
+      sim,
+      credentialsArn,
+      log,
+      deps,
+      properties,
+      create: (props) => handleEvent(event('create', { ResourceProperties: props }), deps),
+      update: (props, old, physicalId) =>
+        handleEvent(event('update', { ResourceProperties: props, OldResourceProperties: old, PhysicalResourceId: physicalId }), deps),
+      remove: (props, physicalId) => handleEvent(event('delete', { ResourceProperties: props, PhysicalResourceId: physicalId }), deps),
+      rule: (location = DEFAULT_RULE) => {
+        const server = sim.snapshot().authorizationServers.find((s) => s.id === location.authServerId)!;
+        const policy = server.policies.find((p) => p.id === location.policyId)!;
+        return policy.rules.find((r) => r.id === location.ruleId)! as unknown as Record<string, unknown>;
+      },
+      hookIds: () => sim.snapshot().inlineHooks.map((h) => h.id),
+      close: () => sim.close(),
+    };
+  }
+
+  return {
+    secrets,
+    store,
+    apiKeyArn,
+    hook,
+    otherHook,
+    org,
+    close: async () => {
+      await hook.close();
+      await otherHook.close();
+      await secrets.close();
+    },
+  };
+}
+
+/** The rule's hook id, or undefined. */
+export function ruleHook(rule: Record<string, unknown>): string | undefined {
+  const actions = rule['actions'] as { token?: { inlineHook?: { id?: string } } } | undefined;
+  return actions?.token?.inlineHook?.id;
+}
+
+/** The rule with its hook set (or removed) and without the write stamp: what "unchanged otherwise" means. */
+export function expectedRule(rule: Record<string, unknown>, hookId?: string): Record<string, unknown> {
+  const copy = structuredClone(rule) as Record<string, unknown> & { actions?: { token?: Record<string, unknown> } };
+  delete copy['lastUpdated'];
+  const token = copy.actions?.token;
+  if (token) {
+    if (hookId) token['inlineHook'] = { id: hookId };
+    else delete token['inlineHook'];
+  }
+  return copy;
+}
+
+export function withoutStamp(rule: Record<string, unknown>): Record<string, unknown> {
+  const { lastUpdated: _ignored, ...rest } = rule;
+  return rest;
+}
