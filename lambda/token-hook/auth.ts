@@ -38,8 +38,6 @@ export interface ApiKeyVerifierOptions {
   readonly recheckIntervalMs?: number;
 }
 
-const STAGES = ['AWSCURRENT', 'AWSPENDING'] as const;
-
 // Digests have one length whatever the input, so the comparison time says nothing about the key.
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -48,17 +46,25 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   const clock = options.clock ?? systemClock;
   const interval = options.recheckIntervalMs ?? DEFAULT_KEY_RECHECK_INTERVAL_MS;
   let keys: Buffer[] = [];
+  // The pending key when it differs from the current one: a rotation is under way.
+  let pendingOnly: Buffer | undefined;
   let lastRead = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | undefined;
 
-  // Both stages, also at cold start: mid-rotation Okta may already send the pending key.
+  // Both stages, also at cold start: mid-rotation Okta may already send the pending key. Pending first,
+  // then current, one after the other: a read that straddles finishSecret (AWSCURRENT moves to the new
+  // key, then AWSPENDING goes) still finds the new key in one of the two.
   const read = (): Promise<void> => {
     reading ??= (async () => {
       lastRead = clock.now();
       try {
-        const versions = await Promise.all(STAGES.map((stage) => secretStore.getSecret(secretId, { stage })));
-        const fresh = versions.flatMap((version) => (version && version.value.length > 0 ? [digest(version.value)] : []));
-        if (fresh.length > 0) keys = fresh;
+        const pending = await secretStore.getSecret(secretId, { stage: 'AWSPENDING' });
+        const current = await secretStore.getSecret(secretId, { stage: 'AWSCURRENT' });
+        const fresh = [current, pending].flatMap((version) => (version && version.value.length > 0 ? [digest(version.value)] : []));
+        if (fresh.length > 0) {
+          keys = fresh;
+          pendingOnly = pending?.value && pending.value !== current?.value ? digest(pending.value) : undefined;
+        }
       } finally {
         reading = undefined;
       }
@@ -72,12 +78,22 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
     return found;
   };
 
+  // Okta sending the pending key means the rotation reached setSecret; re-reading (once per interval)
+  // notices when it finishes, so the retired key stops working instead of staying cached.
+  const refreshIfRotating = async (presented: Buffer): Promise<void> => {
+    if (!pendingOnly || !timingSafeEqual(pendingOnly, presented) || reading || clock.now() - lastRead < interval) return;
+    await read().catch(() => undefined);
+  };
+
   return {
     load: read,
     async check(value) {
       if (!value) return 'rejected';
       const presented = digest(value);
-      if (matches(presented)) return 'accepted';
+      if (matches(presented)) {
+        await refreshIfRotating(presented);
+        return 'accepted';
+      }
       if ((reading || clock.now() - lastRead >= interval)) {
         try {
           await (reading ?? read());

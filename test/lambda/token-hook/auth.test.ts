@@ -94,4 +94,34 @@ describe('createApiKeyVerifier', () => {
 
     expect(await verifier.check('k1')).toBe('accepted');
   });
+
+  it('drops the retired key once Okta sends the new one after the rotation finished', async () => {
+    const { store, clock, verifier } = setup({ AWSCURRENT: 'k1', AWSPENDING: 'k2' });
+    await verifier.load();
+    store.stages.AWSCURRENT = 'k2';
+    delete store.stages.AWSPENDING;
+    clock.advance(5_000);
+
+    expect(await verifier.check('k2')).toBe('accepted');
+    expect(await verifier.check('k1')).toBe('rejected');
+  });
+
+  it('finds the new key when a read straddles the end of a rotation', async () => {
+    // finishSecret moves AWSCURRENT, then Secrets Manager removes AWSPENDING: both between two reads.
+    const store = new MemorySecretStore({ AWSCURRENT: 'k1', AWSPENDING: 'k2' });
+    const read = store.getSecret.bind(store);
+    store.getSecret = async (secretId, ref) => {
+      const answer = await read(secretId, ref);
+      if (store.reads === 1) {
+        store.stages.AWSCURRENT = 'k2';
+        delete store.stages.AWSPENDING;
+      }
+      return answer;
+    };
+    const verifier = createApiKeyVerifier({ secretStore: store, secretId: 'arn:secret', clock: manualClock(0) });
+
+    await verifier.load();
+
+    expect(await verifier.check('k2')).toBe('accepted');
+  });
 });
