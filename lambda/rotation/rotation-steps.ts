@@ -13,6 +13,11 @@ export interface RotationDeps {
   readonly newKey: () => string;
   /** Has Okta call the hook (`/execute`) with the key it now holds; throws when that fails. */
   readonly verify: (okta: OktaApi, hookId: string) => Promise<void>;
+  /**
+   * Waits longer than the hook's key re-read interval before Okta gets the new key (see setSecret);
+   * `settleDelayMs` below.
+   */
+  readonly settle: () => Promise<void>;
   readonly log: (event: Readonly<Record<string, unknown>>) => void;
 }
 
@@ -71,12 +76,17 @@ async function createSecret({ secretId, token, deps }: StepContext): Promise<voi
   deps.log({ event: 'rotation-key-created', secretId, versionId: token });
 }
 
-/** PUTs the hook with the pending key; on failure puts the current key back. */
+/**
+ * PUTs the hook with the pending key; on failure puts the current key back. It first waits out one
+ * re-read interval of the hook: a hook instance that last read the secret before createSecret may
+ * then re-read at once on the new key, and one that read it since has seen the key as AWSPENDING.
+ */
 async function setSecret(context: StepContext): Promise<void> {
   const { secretId, token, deps } = context;
   const pending = await pendingKey(context);
   const okta = await deps.okta();
   const hook = await findTokenHook(okta, deps.hookName);
+  await deps.settle();
   try {
     await okta.replaceInlineHook(hook.id, definitionWithKey(hook, pending));
   } catch (error) {
