@@ -37,6 +37,7 @@ export interface OktaClientOptions {
   /** Page size asked of `listAuthorizationServers` (Okta's maximum and default is 200). @default 200 */
   readonly pageSize?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Clock of deadlines, rate-limit waits and the token cache (JWTs sent to Okta use the wall clock). */
   readonly now?: () => number;
   readonly random?: () => number;
   readonly log?: OktaLog;

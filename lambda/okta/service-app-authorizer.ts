@@ -36,6 +36,7 @@ interface CachedToken {
 export interface ServiceAppAuthorizerOptions {
   readonly credentials: ServiceAppCredentials;
   readonly transport: Transport;
+  /** Drives the token cache. Assertions and proofs carry the wall clock: Okta checks them against its own. */
   readonly now: () => number;
   readonly log: OktaLog;
 }
@@ -56,7 +57,7 @@ export function serviceAppAuthorizer(options: ServiceAppAuthorizerOptions): Auth
     return createDpopProof(await dpopKey, {
       method,
       url,
-      nowMs: now(),
+      nowMs: Date.now(),
       ...(nonce !== undefined ? { nonce } : {}),
       ...(accessToken !== undefined ? { accessToken } : {}),
     });
@@ -73,7 +74,7 @@ export function serviceAppAuthorizer(options: ServiceAppAuthorizerOptions): Auth
           const assertion = await createClientAssertion(signing, {
             clientId: credentials.clientId,
             tokenUrl,
-            nowMs: now(),
+            nowMs: Date.now(),
           });
           const body = new URLSearchParams({
             grant_type: 'client_credentials',

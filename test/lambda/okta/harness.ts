@@ -20,13 +20,17 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { credentials?: (sim: OktaSimulator) => OktaCredentials; client?: Partial<OktaClientOptions>; hookTimeoutMs?: number } = {},
+  options: {
+    credentials?: (sim: OktaSimulator) => OktaCredentials | Promise<OktaCredentials>;
+    client?: Partial<OktaClientOptions>;
+    hookTimeoutMs?: number;
+  } = {},
 ): Promise<Harness> {
   const sim = await startOktaSimulator({ ...(options.hookTimeoutMs ? { hookTimeoutMs: options.hookTimeoutMs } : {}) });
   const waits: number[] = [];
   const logs: Record<string, unknown>[] = [];
   const api = createOktaClient({
-    credentials: options.credentials?.(sim) ?? { orgUrl: sim.url, apiToken: sim.apiToken },
+    credentials: (await options.credentials?.(sim)) ?? { orgUrl: sim.url, apiToken: sim.apiToken },
     sleep: async (ms) => {
       waits.push(ms);
     },
@@ -40,9 +44,10 @@ export async function startHarness(
 /** A service app registered with the simulator and the credentials that go with it. */
 export async function serviceApp(
   sim: OktaSimulator,
-  app: { clientId: string; scopes?: string[]; requireDpop?: boolean; credentialScopes?: string[] },
+  app: { clientId: string; scopes?: string[]; requireDpop?: boolean; credentialScopes?: string[]; alg?: 'ES256' | 'RS256' },
 ): Promise<OktaCredentials> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  // ES256 by default: an RSA key pair takes a noticeable part of a second to generate.
+  const { privateKey, publicKey } = await generateKeyPair(app.alg ?? 'ES256', { extractable: true });
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid: `${app.clientId}-key` };
   sim.addServiceApp({
     clientId: app.clientId,
