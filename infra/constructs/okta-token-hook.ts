@@ -158,7 +158,7 @@ export class OktaTokenHook extends Construct {
     });
     // Okta's /execute reaches the hook during registration: the URL's permissions and the alias's
     // warm instances must exist first.
-    this.registration.node.addDependency(this.alias);
+    this.registration.resource.node.addDependency(this.alias);
     this.hookId = this.registration.hookId;
 
     this.alarms = new HookAlarms(this, 'Alarms', { function: this.hookFunction.function, topic: props.alarmTopic });

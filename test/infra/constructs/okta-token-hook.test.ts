@@ -1,0 +1,329 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { describe, expect, it } from 'vitest';
+import { OktaTokenHook, OktaTokenHookPropsError, type OktaTokenHookProps } from '../../../infra/constructs/okta-token-hook.js';
+import { CUSTOM_RESOURCE_TYPE, HOOK_ENV, RegistrarPropertiesSchema } from '../../../lambda/shared/contract.js';
+import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
+import { appWithoutBundling } from '../cdk-app.js';
+
+const CREDENTIALS_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta/credentials-AbC123';
+const hookConfig = {
+  failureMode: 'closed' as const,
+  deadlineMs: 1200,
+  authHeader: 'X-Okta-Hook-Key',
+  rules: [{ name: 'tier', set: [{ claim: 'tier', token: 'access' as const, value: 'gold' }] }],
+};
+
+function build(
+  overrides: Partial<OktaTokenHookProps> = {},
+  extend?: (hook: OktaTokenHook, stack: Stack) => void,
+): { stack: Stack; hook: OktaTokenHook; template: Template } {
+  const stack = new Stack(appWithoutBundling(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const hook = new OktaTokenHook(stack, 'Hook', {
+    orgUrl: 'https://acme.okta.com',
+    credentialsSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Credentials', CREDENTIALS_ARN),
+    target: { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' },
+    hookName: 'okta-token-hook-test',
+    hookConfig,
+    ...overrides,
+  });
+  extend?.(hook, stack);
+  return { stack, hook, template: Template.fromStack(stack) };
+}
+
+let defaultBuild: ReturnType<typeof build> | undefined;
+/** The construct with the default props, built once: synthesis dominates these tests' time. */
+function built(): ReturnType<typeof build> {
+  defaultBuild ??= build();
+  return defaultBuild;
+}
+
+/** The statements of every inline policy attached to the role whose logical id starts with `rolePrefix`. */
+function statementsOfRole(template: Template, rolePrefix: string): unknown[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) =>
+      (policy['Properties'].Roles as { Ref: string }[]).some((role) => role.Ref.startsWith(rolePrefix)),
+    )
+    .flatMap((policy) => policy['Properties'].PolicyDocument.Statement as unknown[]);
+}
+
+function logicalIdOf(template: Template, type: string, pathFragment: RegExp): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => pathFragment.test(id));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+
+describe('OktaTokenHook', () => {
+  it('exposes the hook on a Function URL with auth type NONE on the live alias', () => {
+    const { template } = built();
+
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      Qualifier: 'live',
+      TargetFunctionArn: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', /^HookFunction/), 'Arn'] },
+    });
+  });
+
+  it('grants both invoke permissions AWS requires for a public Function URL, and no other', () => {
+    const { template } = built();
+    const alias = { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', /^HookLive/) };
+
+    template.resourceCountIs('AWS::Lambda::Permission', 2);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+      FunctionName: alias,
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: '*',
+      InvokedViaFunctionUrl: true,
+      FunctionName: alias,
+    });
+  });
+
+  it('runs the hook on Node.js 24, arm64, JSON logs, below Okta\'s 3 s', () => {
+    const { template } = built();
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 2,
+      MemorySize: 256,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', /^HookLogs/) } },
+    });
+  });
+
+  it('gives the hook its secret ARN and the validated config, never a secret value', () => {
+    const { template } = built();
+    const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', /^HookApiKey/);
+
+    const hook = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    const variables = Object.values(hook)[0]!['Properties'].Environment.Variables;
+
+    expect(Object.keys(variables).sort()).toEqual([HOOK_ENV.apiKeySecretArn, HOOK_ENV.hookConfig].sort());
+    expect(variables[HOOK_ENV.apiKeySecretArn]).toEqual({ Ref: secret });
+    expect(JSON.parse(variables[HOOK_ENV.hookConfig])).toEqual(parseHookConfig(hookConfig));
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager|"SecretString"/);
+  });
+
+  it('generates the API key with characters safe in an HTTP header', () => {
+    const { template } = built();
+
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+  });
+
+  it('lets the hook read only its API key secret, and write only its log group', () => {
+    const { template } = built();
+    const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', /^HookApiKey/);
+    const logGroup = logicalIdOf(template, 'AWS::Logs::LogGroup', /^HookLogs/);
+
+    expect(statementsOfRole(template, 'HookRole')).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+      { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: { Ref: secret } },
+    ]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: Match.stringLikeRegexp('^Okta token inline hook'),
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  it('lets the registrar read only the credentials and API key secrets', () => {
+    const { template } = built();
+    const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', /^HookApiKey/);
+    const logGroup = logicalIdOf(template, 'AWS::Logs::LogGroup', /^HookRegistrationRegistrarLogs/);
+
+    expect(statementsOfRole(template, 'HookRegistrationRegistrarRole')).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+      { Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: [CREDENTIALS_ARN, { Ref: secret }] },
+    ]);
+  });
+
+  it('lets the provider framework invoke only the registrar', () => {
+    const { template } = built();
+    const registrar = logicalIdOf(template, 'AWS::Lambda::Function', /^HookRegistrationRegistrarFunction/);
+
+    const invoke = statementsOfRole(template, 'HookRegistrationProviderRole').filter(
+      (statement) => (statement as { Action: string }).Action === 'lambda:InvokeFunction',
+    );
+
+    expect(invoke).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [{ 'Fn::GetAtt': [registrar, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [registrar, 'Arn'] }, ':*']] }],
+      },
+    ]);
+  });
+
+  it('gives the registrar time for Okta retries', () => {
+    const { template } = built();
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.onEvent',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 600,
+    });
+  });
+
+  it('registers the hook through the custom resource with ARNs and names only', () => {
+    const { template } = build({ replaceExistingHook: true, retainOnDelete: true, verify: false });
+    const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', /^HookApiKey/);
+    const url = logicalIdOf(template, 'AWS::Lambda::Url', /^HookLive/);
+
+    const resources = template.findResources(CUSTOM_RESOURCE_TYPE);
+    const { ServiceToken: _, ...properties } = Object.values(resources)[0]!['Properties'];
+
+    expect(properties).toEqual({
+      OrgUrl: 'https://acme.okta.com',
+      CredentialsSecretArn: CREDENTIALS_ARN,
+      ApiKeySecretArn: { Ref: secret },
+      HookName: 'okta-token-hook-test',
+      HookUrl: { 'Fn::GetAtt': [url, 'FunctionUrl'] },
+      AuthHeader: 'x-okta-hook-key',
+      Target: { AuthorizationServer: 'default', Policy: 'Default Policy', Rule: 'Default Policy Rule' },
+      ReplaceExistingHook: true,
+      Verify: false,
+      RetainOnDelete: true,
+    });
+  });
+
+  it('writes properties the registrar accepts', () => {
+    const { template } = built();
+    const resources = template.findResources(CUSTOM_RESOURCE_TYPE);
+    const { ServiceToken: _, ...properties } = Object.values(resources)[0]!['Properties'];
+    // CloudFormation resolves references to strings before the registrar sees them.
+    const resolved = JSON.parse(
+      JSON.stringify(properties, (_key, value) =>
+        value && typeof value === 'object' && ('Ref' in value || 'Fn::GetAtt' in value) ? 'https://resolved.example/' : value,
+      ),
+    );
+
+    expect(RegistrarPropertiesSchema.safeParse(resolved).success).toBe(true);
+  });
+
+  it('registers only once the Function URL and its permissions exist', () => {
+    const { template } = built();
+    const dependsOn = Object.values(template.findResources(CUSTOM_RESOURCE_TYPE))[0]!['DependsOn'];
+
+    expect(dependsOn).toEqual(
+      expect.arrayContaining([
+        logicalIdOf(template, 'AWS::Lambda::Url', /^HookLive/),
+        ...Object.keys(template.findResources('AWS::Lambda::Permission')),
+      ]),
+    );
+  });
+
+  it('keeps logs for the configured retention and deletes them with the stack', () => {
+    const { template } = build({ logRetention: logs.RetentionDays.ONE_WEEK });
+
+    const groups = template.findResources('AWS::Logs::LogGroup');
+
+    expect(Object.keys(groups)).toHaveLength(3);
+    for (const group of Object.values(groups)) {
+      expect(group['Properties'].RetentionInDays).toBe(7);
+      expect(group['DeletionPolicy']).toBe('Delete');
+    }
+  });
+
+  it('alarms on errors, throttles and p99 duration, notifying the topic', () => {
+    const topicStack = new Stack(appWithoutBundling(), 'Topics');
+    const { template } = build({ alarmTopic: sns.Topic.fromTopicArn(topicStack, 'Ops', 'arn:aws:sns:eu-west-1:123456789012:ops') });
+    const fn = { Ref: logicalIdOf(template, 'AWS::Lambda::Function', /^HookFunction/) };
+    const actions = ['arn:aws:sns:eu-west-1:123456789012:ops'];
+
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    for (const metric of ['Errors', 'Throttles']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: fn }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        AlarmActions: actions,
+        OKActions: actions,
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Duration',
+      ExtendedStatistic: 'p99',
+      Threshold: 1500,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: actions,
+    });
+  });
+
+  it('creates alarms without actions when no topic is given', () => {
+    const { template } = built();
+
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', AlarmActions: Match.absent() });
+  });
+
+  it('reserves concurrency on the function and provisions it on the live alias', () => {
+    const { template } = build({ reservedConcurrency: 20, provisionedConcurrency: 2, memorySize: 512 });
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', ReservedConcurrentExecutions: 20, MemorySize: 512 });
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      Name: 'live',
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
+    });
+  });
+
+  it('grants reading the API key, and nothing else, to another principal', () => {
+    const { template } = build({}, (hook, stack) => {
+      hook.grantReadApiKey(new iam.Role(stack, 'Rotation', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
+    });
+
+    expect(statementsOfRole(template, 'Rotation')).toEqual([
+      {
+        Action: 'secretsmanager:GetSecretValue',
+        Effect: 'Allow',
+        Resource: { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret', /^HookApiKey/) },
+      },
+    ]);
+  });
+
+  it('refuses a timeout that Okta would not wait for', () => {
+    expect(() => build({ timeout: Duration.seconds(3) })).toThrow(OktaTokenHookPropsError);
+    expect(() => build({ timeout: Duration.millis(1500) })).toThrow(/timeout must be whole seconds below Okta's 3 s budget/);
+  });
+
+  it('refuses a hook deadline the Lambda timeout would cut short', () => {
+    expect(() => build({ timeout: Duration.seconds(1), hookConfig: { ...hookConfig, deadlineMs: 1000 } })).toThrow(
+      'hookConfig.deadlineMs (1000) must be below the timeout (1000 ms)',
+    );
+  });
+
+  it('reports every invalid prop at once', () => {
+    const build_ = () =>
+      build({
+        orgUrl: 'http://acme.okta.com',
+        hookName: '',
+        memorySize: 64,
+        reservedConcurrency: 1,
+        provisionedConcurrency: 2,
+        hookConfig: { failureMode: 'ajar' as never },
+      });
+
+    expect(build_).toThrow(OktaTokenHookPropsError);
+    try {
+      build_();
+    } catch (error) {
+      const lines = (error as Error).message.split('\n').slice(1);
+      expect(lines).toHaveLength(5);
+      expect(lines.join('\n')).toMatch(/hookConfig is invalid: failureMode/);
+    }
+  });
+});
