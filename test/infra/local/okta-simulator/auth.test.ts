@@ -63,7 +63,7 @@ describe('okta simulator: management API auth', () => {
         client_assertion: options.assertion ?? (await assertion(id)),
       }),
     });
-    return { status: response.status, headers: response.headers, body: await response.json() };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
   }
 
   it('answers 401 E0000011 without a token or with an unknown SSWS token', async () => {

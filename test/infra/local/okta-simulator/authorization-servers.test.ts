@@ -36,7 +36,7 @@ describe('okta simulator: authorization servers, policies and rules', () => {
   it('pages servers with limit and a Link rel="next" cursor', async () => {
     const first = await call('GET', PATHS.servers, { query: { limit: '1' } });
     const next = /<([^>]+)>; rel="next"/.exec(first.headers.get('link') ?? '')?.[1];
-    const second = await (await fetch(next!, { headers: { Authorization: `SSWS ${sim.apiToken}` } })).json();
+    const second = (await (await fetch(next!, { headers: { Authorization: `SSWS ${sim.apiToken}` } })).json()) as { id: string }[];
 
     expect(first.body).toHaveLength(1);
     expect(second.map((s: { id: string }) => s.id)).toEqual([SEED.partnerServer.id]);

@@ -88,7 +88,7 @@ describe('okta simulator: rate limits and injected faults', () => {
     const params = { authServerId: 'default', policyId: SEED.defaultPolicy.id, ruleId: SEED.defaultRule.id };
 
     const failed = await call('GET', PATHS.rule, { params });
-    const state = await (await fetch(`${sim.url}/__sim/state`)).json();
+    const state = (await (await fetch(`${sim.url}/__sim/state`)).json()) as any;
 
     expect(injected.status).toBe(204);
     expect(failed.status).toBe(500);
@@ -126,7 +126,7 @@ describe('okta simulator: rate limits and injected faults', () => {
     const unknownPath = await fetch(`${sim.url}/api/v1/nothing`, { headers });
     const unknownMethod = await fetch(`${sim.url}/api/v1/inlineHooks`, { method: 'PATCH', headers });
 
-    expect([unknownPath.status, (await unknownPath.json()).errorCode]).toEqual([404, 'E0000008']);
-    expect([unknownMethod.status, (await unknownMethod.json()).errorCode]).toEqual([405, 'E0000022']);
+    expect([unknownPath.status, ((await unknownPath.json()) as any).errorCode]).toEqual([404, 'E0000008']);
+    expect([unknownMethod.status, ((await unknownMethod.json()) as any).errorCode]).toEqual([405, 'E0000022']);
   });
 });

@@ -176,6 +176,6 @@ describe('okta simulator: inline hooks', () => {
     });
 
     expect(response.status).toBe(400);
-    expect((await response.json()).errorCode).toBe('E0000003');
+    expect(((await response.json()) as any).errorCode).toBe('E0000003');
   });
 });
