@@ -138,8 +138,9 @@ export function createTransport(options: TransportOptions) {
           continue;
         }
         const kind = deadlineHit || externallyAborted ? 'deadline' : aborted ? 'timeout' : 'network';
-        const what =
-          kind === 'deadline'
+        const what = externallyAborted
+          ? 'was aborted by its caller'
+          : kind === 'deadline'
             ? 'did not finish before the deadline; give the whole operation more time'
             : kind === 'timeout'
               ? `got no answer within ${options.callTimeoutMs} ms; check that the org URL is reachable from here`

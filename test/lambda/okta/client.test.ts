@@ -2,10 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
+import { withDeadline } from '../../../lambda/okta/client.js';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
+import type { OktaApi } from '../../../lambda/okta/okta-api.js';
 import { TOKEN_HOOK_TYPE, type InlineHookDefinition } from '../../../lambda/okta/schemas.js';
 import { assertMatchesSpec, specExample } from '../../support/okta-spec.js';
-import { callsOf, expectRequestsMatchSpec, startHarness, startHookServer, type Harness, type HookServer } from './harness.js';
+import { callsOf, expectRequestsMatchSpec, serviceApp, startHarness, startHookServer, type Harness, type HookServer } from './harness.js';
 
 const definition = (overrides: Partial<InlineHookDefinition> = {}): InlineHookDefinition => ({
   name: 'okta-token-hook-test',
@@ -361,5 +363,82 @@ describe('403 and 401', () => {
     expect(error).toMatchObject({ status: 401, errorCode: 'E0000011' });
     expect(error.message).toContain('API token');
     expect(error.message).not.toContain('00not-a-valid-token');
+  });
+});
+
+describe('deadlines', () => {
+  it('starts no call once the deadline has passed', async () => {
+    harness = await startHarness();
+    const bounded = withDeadline(harness.api, Date.now() - 1);
+
+    const error = await rejection(bounded.listInlineHooks());
+
+    expect(error).toMatchObject({ kind: 'deadline', status: 0, attempts: 0 });
+    expect(harness.sim.calls).toEqual([]);
+  });
+
+  it('aborts a running call at the deadline', async () => {
+    harness = await startHarness();
+    harness.sim.injectFault({ operationId: 'listInlineHooks', kind: 'slow', delayMs: 2000 });
+    const bounded = withDeadline(harness.api, Date.now() + 200);
+
+    const error = await rejection(bounded.listInlineHooks());
+
+    expect(error).toMatchObject({ kind: 'deadline', status: 0, attempts: 1, outcomeUnknown: true });
+    expect(error.message).toContain('deadline');
+  });
+
+  it('does not wait for a retry that would end after the deadline', async () => {
+    harness = await startHarness({ client: { retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } } });
+    harness.sim.injectFault({ operationId: 'listInlineHooks', kind: 'status-500' });
+    const bounded = withDeadline(harness.api, Date.now() + 3000);
+
+    const error = await rejection(bounded.listInlineHooks());
+
+    expect(error).toMatchObject({ status: 500, attempts: 1 });
+    expect(error.message).toContain('would pass the deadline');
+    expect(harness.waits).toEqual([]);
+  });
+
+  it('keeps the earlier of two deadlines', async () => {
+    harness = await startHarness();
+    const bounded = withDeadline(withDeadline(harness.api, Date.now() - 1), Date.now() + 60_000);
+
+    const error = await rejection(bounded.listInlineHooks());
+
+    expect(error.kind).toBe('deadline');
+  });
+
+  it('shares the token cache between the client and its bounded copies', async () => {
+    harness = await startHarness({ credentials: (sim) => serviceApp(sim, { clientId: '0oaShared' }) });
+
+    await harness.api.listInlineHooks();
+    await withDeadline(harness.api, Date.now() + 10_000).listInlineHooks();
+
+    expect(callsOf(harness.sim, 'token')).toHaveLength(1);
+  });
+
+  it('bounds any other OktaApi (a fake) by racing the deadline', async () => {
+    const fake = { orgUrl: 'https://fake', listInlineHooks: () => new Promise(() => {}) } as unknown as OktaApi;
+    const bounded = withDeadline(fake, Date.now() + 50);
+
+    const error = await rejection(bounded.listInlineHooks());
+
+    expect(error).toMatchObject({ kind: 'deadline', operation: 'listInlineHooks', outcomeUnknown: true });
+    expect(bounded.orgUrl).toBe('https://fake');
+  });
+
+  it('stops every call when the client\'s signal aborts', async () => {
+    const controller = new AbortController();
+    harness = await startHarness({ client: { signal: controller.signal } });
+    harness.sim.injectFault({ operationId: 'listInlineHooks', kind: 'slow', delayMs: 2000 });
+
+    const pending = rejection(harness.api.listInlineHooks());
+    setTimeout(() => controller.abort(), 50);
+    const error = await pending;
+
+    expect(error).toMatchObject({ kind: 'deadline', attempts: 1 });
+    expect(error.message).toContain('aborted');
+    expect(harness.waits).toEqual([]);
   });
 });
