@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { OktaApiError } from '../../lambda/okta/errors.js';
 import type { CliContext } from './cli-context.js';
 import { CliError, EXIT, UsageError } from './cli-error.js';
 
@@ -116,11 +115,6 @@ function report(error: unknown, context: CliContext): number {
   if (error instanceof CliError) {
     context.err(`error: ${error.message}`);
     return error.exitCode;
-  }
-  if (error instanceof OktaApiError) {
-    const requestId = error.requestId ? ` (X-Okta-Request-Id ${error.requestId})` : '';
-    context.err(`error: okta refused ${error.operation}: ${error.message}${requestId}`);
-    return EXIT.failed;
   }
   context.err(`error: ${error instanceof Error ? error.message : String(error)}`);
   return EXIT.failed;

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ENVIRONMENT, HOOK_NAME, projectDir, runCli, setRuleHook, simulatedOrg, type SimulatedOrg } from './cli-harness.js';
+
+describe('okta-token-hook verify', () => {
+  let org: SimulatedOrg;
+
+  beforeEach(async () => {
+    org = await simulatedOrg();
+  });
+
+  afterEach(async () => {
+    await org.close();
+  });
+
+  it("runs Okta's /execute against the live hook and shows its commands and the latency", async () => {
+    org.sim.resetCalls();
+
+    const result = await runCli(['verify', '--env', ENVIRONMENT], { cwd: projectDir(), env: org.env });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`okta calls hook ${HOOK_NAME} (${org.hookId}, ACTIVE) at ${org.hook.url}`);
+    expect(result.stdout).toMatch(/^ok: the hook answered in \d+ ms .* with 2 command\(s\)$/m);
+    expect(result.stdout).toMatch(/^ {2}com\.okta\.access\.patch\n {4}add +\/claims\/login = verify@example\.com$/m);
+    expect(result.stdout).toMatch(/^ {2}com\.okta\.identity\.patch$/m);
+    expect(org.sim.calls.filter((call) => call.operationId === 'executeInlineHook')).toHaveLength(1);
+  });
+
+  it('fails with exit 3 when the hook cannot be reached', async () => {
+    await org.api.replaceInlineHook(org.hookId, { name: HOOK_NAME, uri: 'http://127.0.0.1:1/', authHeader: 'Authorization', authValue: org.hook.apiKey ?? '' });
+
+    const result = await runCli(['verify', '--env', ENVIRONMENT], { cwd: projectDir(), env: org.env });
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^failed after \d+ ms: okta answered \d+ E\d+/m);
+    expect(result.stdout).toContain('check that the Function URL is reachable from okta');
+  });
+
+  it('fails with exit 3 when the hook rejects the key Okta sends', async () => {
+    await org.api.replaceInlineHook(org.hookId, { name: HOOK_NAME, uri: org.hook.url, authHeader: 'Authorization', authValue: 'a-stale-key' });
+
+    const result = await runCli(['verify', '--env', ENVIRONMENT], { cwd: projectDir(), env: org.env });
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^failed after \d+ ms: okta answered/m);
+    expect(result.stdout).not.toContain('a-stale-key');
+  });
+
+  it('says how to deploy when okta has no hook of that name', async () => {
+    await setRuleHook(org.api, org.rule, null);
+    await org.api.deactivateInlineHook(org.hookId);
+    await org.api.deleteInlineHook(org.hookId);
+
+    const result = await runCli(['verify', '--env', ENVIRONMENT], { cwd: projectDir(), env: org.env });
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe(`error: okta has no token hook named '${HOOK_NAME}': deploy it (npx cdk deploy -c env=sim) or name it with --hook-name`);
+  });
+});
