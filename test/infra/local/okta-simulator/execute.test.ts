@@ -12,7 +12,7 @@ describe('okta simulator: /execute', () => {
   let payload: Record<string, unknown>;
 
   beforeAll(async () => {
-    sim = await startOktaSimulator({ hookTimeoutMs: 150 });
+    sim = await startOktaSimulator({ hookTimeoutMs: 800 });
     hook = await startHookServer();
     call = simApi(sim.url, sim.apiToken);
     const created = await call('POST', PATHS.hooks, {
@@ -81,7 +81,7 @@ describe('okta simulator: /execute', () => {
   });
 
   it('answers 504 E0000137 when the hook does not answer in time, after one retry', async () => {
-    hook.answer(() => ({ body: commands, delayMs: 400 }));
+    hook.answer(() => ({ body: commands, delayMs: 1500 }));
 
     const answer = await execute();
 

@@ -27,7 +27,7 @@ describe('okta simulator: token minting', () => {
   }
 
   beforeAll(async () => {
-    sim = await startOktaSimulator({ hookTimeoutMs: 150 });
+    sim = await startOktaSimulator({ hookTimeoutMs: 800 });
     hook = await startHookServer();
     call = simApi(sim.url, sim.apiToken);
     hookId = (await call('POST', PATHS.hooks, { body: tokenHookCreate({ uri: hook.url, secret: 'hook-key' }) })).body.id;
@@ -162,7 +162,7 @@ describe('okta simulator: token minting', () => {
   it.each([
     ['a non-200 status', { status: 500 }],
     ['a body that is not JSON', { body: 'not json' }],
-    ['no answer in time', { body: { commands: [] }, delayMs: 400 }],
+    ['no answer in time', { body: { commands: [] }, delayMs: 1500 }],
   ])('issues the tokens unchanged after %s, without retrying', async (_, reply) => {
     hook.answer(() => reply);
 
