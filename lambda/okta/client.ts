@@ -227,25 +227,24 @@ class OktaHttpClient implements OktaApi {
   }
 
   async deleteInlineHook(hookId: string): Promise<void> {
-    await this.send(
-      { operation: 'deleteInlineHook', method: 'DELETE', path: `/api/v1/inlineHooks/${seg(hookId)}` },
-      this.url(`/api/v1/inlineHooks/${seg(hookId)}`, undefined),
-    );
+    const path = `/api/v1/inlineHooks/${seg(hookId)}`;
+    await this.send({ operation: 'deleteInlineHook', method: 'DELETE', path }, this.url(path, undefined));
   }
 
-  executeInlineHook(hookId: string, payload: unknown) {
+  async executeInlineHook(hookId: string, payload: unknown): Promise<unknown> {
     // Okta itself retries the hook once; its 5xx here is the hook's verdict (E0000134/E0000137), not an outage.
-    return this.call(
-      {
-        operation: 'executeInlineHook',
-        method: 'POST',
-        path: `/api/v1/inlineHooks/${seg(hookId)}/execute`,
-        body: payload,
-        idempotent: true,
-        retryServerErrors: false,
-      },
-      z.unknown(),
-    );
+    const spec: CallSpec = {
+      operation: 'executeInlineHook',
+      method: 'POST',
+      path: `/api/v1/inlineHooks/${seg(hookId)}/execute`,
+      body: payload,
+      idempotent: true,
+      retryServerErrors: false,
+    };
+    const result = await this.send(spec, this.url(spec.path, undefined));
+    // A hook that changes nothing may answer 204; Okta passes the empty answer on.
+    if (result.status === 204 || result.text.trim() === '') return undefined;
+    return this.parse(result, spec.operation, z.unknown());
   }
 
   listAuthorizationServers(query?: string) {

@@ -23,7 +23,10 @@ export interface OktaApi {
   activateInlineHook(hookId: string): Promise<InlineHook>;
   deactivateInlineHook(hookId: string): Promise<InlineHook>;
   deleteInlineHook(hookId: string): Promise<void>;
-  /** Okta calls the hook with `payload` and returns the hook's answer. */
+  /**
+   * Okta calls the hook with `payload` and returns the hook's JSON answer (`undefined` when it answered
+   * 204). Okta's verdicts on the hook (400 E0000135, 502 E0000134, 504 E0000137) are `OktaApiError`s.
+   */
   executeInlineHook(hookId: string, payload: unknown): Promise<unknown>;
 
   listAuthorizationServers(query?: string): Promise<AuthorizationServer[]>;

@@ -139,6 +139,17 @@ describe('executeInlineHook', () => {
     expect(callsOf(harness.sim, 'executeInlineHook')[0]?.body).toEqual(payload);
   });
 
+  it('returns undefined when the hook answers 204 (no change)', async () => {
+    harness = await startHarness();
+    hook = await startHookServer();
+    const created = await harness.api.createInlineHook(definition({ uri: hook.url }));
+
+    const result = await harness.api.executeInlineHook(created.id, specExample('TokenPayLoadExample'));
+
+    expect(result).toBeUndefined();
+    expect(hook.requests).toHaveLength(1);
+  });
+
   it('reports a hook that answers with an error status as E0000135, not retried', async () => {
     harness = await startHarness();
     hook = await startHookServer();
