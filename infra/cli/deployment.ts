@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { RuleLocation } from '../../lambda/okta/okta-api.js';
 import { CliError } from './cli-error.js';
 
 /** What a deployment recorded about the hook, from `cdk deploy --outputs-file` and the command line. */
@@ -7,6 +8,8 @@ export interface DeployedFacts {
   readonly hookName?: string;
   readonly hookId?: string;
   readonly hookUrl?: string;
+  /** The rule the registrar attached the hook to (the stack's `Rule` output: `server/policy/rule` ids). */
+  readonly rule?: RuleLocation;
   /** Where these facts came from, shown to the operator. */
   readonly source: string;
 }
@@ -23,7 +26,13 @@ const OUTPUT_PATTERNS = {
   hookUrl: /(FunctionUrl|HookUrl)/i,
   hookId: /HookId/i,
   hookName: /HookName/i,
+  rule: /^Rule(?:[0-9A-F]{8})?$/,
 } as const;
+
+function ruleLocation(value: string | undefined): RuleLocation | undefined {
+  const [authServerId, policyId, ruleId, ...rest] = value?.split('/') ?? [];
+  return authServerId && policyId && ruleId && !rest.length ? { authServerId, policyId, ruleId } : undefined;
+}
 
 function pick(outputs: Record<string, unknown>, pattern: RegExp): string | undefined {
   const entry = Object.entries(outputs).find(([key, value]) => pattern.test(key) && typeof value === 'string');
@@ -67,6 +76,7 @@ export function deployedFacts(
         hookName: pick(stack.outputs, OUTPUT_PATTERNS.hookName),
         hookId: pick(stack.outputs, OUTPUT_PATTERNS.hookId),
         hookUrl: pick(stack.outputs, OUTPUT_PATTERNS.hookUrl),
+        rule: ruleLocation(pick(stack.outputs, OUTPUT_PATTERNS.rule)),
       }
     : {};
   const hookName = flags.hookName ?? fromOutputs.hookName;
@@ -76,6 +86,7 @@ export function deployedFacts(
     ...(hookName !== undefined ? { hookName } : {}),
     ...(hookUrl !== undefined ? { hookUrl } : {}),
     ...(hookId !== undefined ? { hookId } : {}),
+    ...(fromOutputs.rule ? { rule: fromOutputs.rule } : {}),
     source: stack ? `outputs of ${stackName(environment)} in ${stack.path}` : 'the command line and cdk.json',
   };
 }

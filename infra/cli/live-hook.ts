@@ -44,8 +44,9 @@ export async function findHook(
   return { hook: byId ?? hooks.find((h) => h.name === deployment.hookName), hooks };
 }
 
-export function resolveTarget(deployment: LiveDeployment): Promise<RuleLocation> {
-  return resolveRuleLocation(deployment.api, deployment.environment.target);
+/** The rule the deployment recorded, else the environment's target resolved by name. */
+export async function resolveTarget(deployment: LiveDeployment): Promise<RuleLocation> {
+  return deployment.facts.rule ?? resolveRuleLocation(deployment.api, deployment.environment.target);
 }
 
 export function describeTarget(deployment: LiveDeployment, location: RuleLocation): string {

@@ -16,6 +16,7 @@ const OUTPUTS = {
     HookFunctionUrl8A1B2C3D: 'https://abc.lambda-url.eu-west-1.on.aws/',
     HookId: 'calOURS',
     HookName: 'okta-token-hook-prod',
+    Rule: 'aus1/00p2/0pr3',
     ApiKeySecretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:hook-key-AbCdEf',
   },
 };
@@ -28,6 +29,7 @@ describe('deployedFacts', () => {
       hookUrl: 'https://abc.lambda-url.eu-west-1.on.aws/',
       hookId: 'calOURS',
       hookName: 'okta-token-hook-prod',
+      rule: { authServerId: 'aus1', policyId: '00p2', ruleId: '0pr3' },
     });
     expect(facts.source).toContain('OktaTokenHook-prod');
   });

@@ -13,7 +13,8 @@ describe('okta-token-hook status', () => {
   });
 
   function outputs(hookUrl: string): Record<string, unknown> {
-    return { [`OktaTokenHook-${ENVIRONMENT}`]: { HookFunctionUrlA1B2C3D4: hookUrl, HookId: org.hookId, HookName: HOOK_NAME } };
+    const { authServerId, policyId, ruleId } = org.rule;
+    return { [`OktaTokenHook-${ENVIRONMENT}`]: { FunctionUrl: hookUrl, HookId: org.hookId, Rule: `${authServerId}/${policyId}/${ruleId}` } };
   }
 
   it('shows the hook, the rule it is attached to, and no drift; exits 0', async () => {
