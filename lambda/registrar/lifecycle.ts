@@ -58,6 +58,8 @@ function contextOf(deps: LifecycleDeps): Context {
   };
 }
 
+// A create whose outcome was unknown is tried again only after a lookup by name found nothing.
+const CREATE_ATTEMPTS = 3;
 const OKTA_ID = /^[A-Za-z0-9]{1,64}$/;
 
 function isNotFound(error: unknown): boolean {
@@ -145,29 +147,46 @@ async function createOrAdopt(
   apiKey: string,
   undo: UndoStack,
 ): Promise<InlineHook> {
-  try {
+  const createOnce = async (): Promise<InlineHook> => {
     const created = await ctx.api.createInlineHook(withKey(want, apiKey));
     undo.push(`delete hook ${created.id}`, () => removeHook(ctx, created.id));
     checkStored(created, want, 'create');
-    return await ensureActive(ctx, created);
-  } catch (error) {
-    // A duplicate name (400/409) or an outcome we cannot know (no answer, 5xx): the hook may exist already.
-    const ambiguous = error instanceof OktaApiError && (error.outcomeUnknown || [400, 409].includes(error.status));
-    if (!ambiguous) throw error;
-    const existing = (await ctx.api.listInlineHooks(TOKEN_HOOK_TYPE)).find((hook) => hook.name === want.name);
-    if (!existing) throw error;
-    if (existing.channel.config.uri !== want.uri) {
-      throw new HookNameTakenError(
-        `an inline hook named "${want.name}" (${existing.id}) already exists and calls ${existing.channel.config.uri}, ` +
-          'not this stack\'s function url: choose another hook name, or delete that hook if it is left over',
-      );
+    return ensureActive(ctx, created);
+  };
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await createOnce();
+    } catch (error) {
+      // A duplicate name (400/409) or an outcome we cannot know (no answer, 5xx): the hook may exist already.
+      const ambiguous = error instanceof OktaApiError && (error.outcomeUnknown || [400, 409].includes(error.status));
+      if (!ambiguous) throw error;
+      const existing = (await ctx.api.listInlineHooks(TOKEN_HOOK_TYPE)).find((hook) => hook.name === want.name);
+      if (existing) return adopt(ctx, existing, want, apiKey, undo);
+      // Okta surely has no such hook: creating again cannot make a duplicate.
+      if (!(error as OktaApiError).outcomeUnknown || attempt >= CREATE_ATTEMPTS) throw error;
+      ctx.log({ event: 'create-retry', reason: (error as OktaApiError).message });
     }
-    ctx.log({ event: 'hook-adopted', hookId: existing.id });
-    undo.push(`delete hook ${existing.id}`, () => removeHook(ctx, existing.id));
-    const replaced = await ctx.api.replaceInlineHook(existing.id, withKey(want, apiKey));
-    checkStored(replaced, want, 'replace');
-    return await ensureActive(ctx, replaced);
   }
+}
+
+async function adopt(
+  ctx: Context,
+  existing: InlineHook,
+  want: ReturnType<typeof desiredHook>,
+  apiKey: string,
+  undo: UndoStack,
+): Promise<InlineHook> {
+  if (existing.channel.config.uri !== want.uri) {
+    throw new HookNameTakenError(
+      `an inline hook named "${want.name}" (${existing.id}) already exists and calls ${existing.channel.config.uri}, ` +
+        'not this stack\'s function url: choose another hook name, or delete that hook if it is left over',
+    );
+  }
+  ctx.log({ event: 'hook-adopted', hookId: existing.id });
+  undo.push(`delete hook ${existing.id}`, () => removeHook(ctx, existing.id));
+  const replaced = await ctx.api.replaceInlineHook(existing.id, withKey(want, apiKey));
+  checkStored(replaced, want, 'replace');
+  return ensureActive(ctx, replaced);
 }
 
 async function verify(ctx: Context, properties: RegistrarProperties, hookId: string, location: RuleLocation) {

@@ -1,0 +1,276 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../../../infra/local/okta-simulator/index.js';
+import { OktaApiError } from '../../../lambda/okta/errors.js';
+import type { OktaApi } from '../../../lambda/okta/okta-api.js';
+import { RegistrarError } from '../../../lambda/registrar/errors.js';
+import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
+import { DEFAULT_RULE, event, ruleHook, startSuite, type Org, type Properties, type Suite } from './harness.js';
+
+/**
+ * Every Okta call of create, update and delete, hit in turn by each fault: a 429 storm, 5xx, a slow
+ * answer past the call timeout, a dropped connection (before and after Okta applied the request), and
+ * an admin editing the rule right after our read. Each cell must end in success or a clear error, with
+ * no orphan hook and every rule exactly as expected; failed updates are rolled back and failed deletes
+ * retried, as CloudFormation (or the operator) would.
+ */
+
+type Operation = 'create' | 'update' | 'delete';
+type FaultName = '429 storm' | '5xx' | 'slow' | 'drop' | 'drop after apply' | 'rule edit';
+
+const FAULTS: Record<Exclude<FaultName, 'rule edit'>, Omit<FaultSpec, 'operationId'>> = {
+  '429 storm': { kind: 'status-429', count: 3, resetSeconds: 0 },
+  '5xx': { kind: 'status-500', count: 2 },
+  slow: { kind: 'slow', delayMs: 700 },
+  drop: { kind: 'drop' },
+  'drop after apply': { kind: 'drop', afterApply: true },
+};
+const FAULT_NAMES: FaultName[] = ['429 storm', '5xx', 'slow', 'drop', 'drop after apply', 'rule edit'];
+const CALL_TIMEOUT_MS = 600;
+const SECRET = 'test-api-key-do-not-log-0123456789';
+
+/** An admin shortens the token lifetime in the console: a change that must survive our write. */
+function adminEdit(rule: Record<string, unknown>): void {
+  const actions = rule['actions'] as { token: Record<string, unknown> };
+  actions.token['accessTokenLifetimeMinutes'] = 30;
+}
+
+/** Calls `before(index, method)` ahead of each Okta call: where a fault is armed for exactly that call. */
+function instrument(api: OktaApi, before: (index: number, method: string) => void): OktaApi {
+  let index = 0;
+  return new Proxy(api, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        before(index++, String(property));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+interface Scenario {
+  readonly org: Org;
+  readonly properties: Properties;
+  readonly next: Properties;
+  readonly physicalId: string | undefined;
+}
+
+let suite: Suite;
+const results = new Map<Operation, { calls: string[]; cells: Map<string, string> }>();
+
+beforeAll(async () => {
+  suite = await startSuite();
+});
+afterAll(async () => {
+  await suite.close();
+  for (const [operation, { calls, cells }] of results) {
+    const width = Math.max(...calls.map((c, i) => `${i + 1}. ${c}`.length));
+    const header = `${operation.padEnd(width)} | ${FAULT_NAMES.map((f) => f.padEnd(16)).join(' | ')}`;
+    const rows = calls.map(
+      (call, index) =>
+        `${`${index + 1}. ${call}`.padEnd(width)} | ${FAULT_NAMES.map((f) => (cells.get(`${index}/${f}`) ?? '-').padEnd(16)).join(' | ')}`,
+    );
+    console.log(
+      [
+        `fault matrix: ${operation} (ok = succeeded; error = clear error with Okta left consistent; - = not applicable)`,
+        header,
+        '-'.repeat(header.length),
+        ...rows,
+        '* the edit landed between our last read and our PUT: Okta has no ETags, so the last writer wins;',
+        '  the registrar re-reads right before each PUT, which catches any edit made earlier.',
+      ].join('\n'),
+    );
+  }
+});
+
+async function prepare(operation: Operation): Promise<Scenario> {
+  const org = await suite.org({ callTimeoutMs: CALL_TIMEOUT_MS });
+  const properties = org.properties();
+  const next = { ...properties, HookUrl: suite.otherHook.url, HookName: 'okta-token-hook dev v2' };
+  if (operation === 'create') return { org, properties, next, physicalId: undefined };
+  const created = await handleEvent(event('create', { ResourceProperties: properties }), org.deps);
+  org.sim.resetCalls();
+  return { org, properties, next, physicalId: created.PhysicalResourceId };
+}
+
+function run(operation: Operation, scenario: Scenario, deps: EventDeps) {
+  const { properties, next, physicalId } = scenario;
+  if (operation === 'create') return handleEvent(event('create', { ResourceProperties: properties }), deps);
+  if (operation === 'update') {
+    return handleEvent(
+      event('update', { ResourceProperties: next, OldResourceProperties: properties, PhysicalResourceId: physicalId }),
+      deps,
+    );
+  }
+  return handleEvent(event('delete', { ResourceProperties: properties, PhysicalResourceId: physicalId }), deps);
+}
+
+/** The sequence of Okta calls of `operation` when nothing goes wrong. */
+async function callsOf(operation: Operation): Promise<string[]> {
+  const scenario = await prepare(operation);
+  const calls: string[] = [];
+  try {
+    await run(operation, scenario, {
+      ...scenario.org.deps,
+      oktaFor: async (arn, orgUrl) => instrument(await scenario.org.deps.oktaFor(arn, orgUrl), (_, method) => calls.push(method)),
+    });
+  } finally {
+    await scenario.org.close();
+  }
+  return calls;
+}
+
+function rulesOf(org: Org): unknown {
+  const servers = org.sim.snapshot().authorizationServers;
+  return servers.map((server) => ({
+    ...server,
+    policies: server.policies.map((policy) => ({
+      ...policy,
+      rules: policy.rules.map(({ lastUpdated: _stamp, ...rule }) => rule),
+    })),
+  }));
+}
+
+/** Rules as they should be: the baseline, with the admin's edit if it landed, and our hook on the default rule or not. */
+function expectedRules(baseline: unknown, hookId: string | undefined, edited: boolean): unknown {
+  const rules = structuredClone(baseline) as { id: string; policies: { id: string; rules: Record<string, unknown>[] }[] }[];
+  const rule = rules
+    .find((s) => s.id === DEFAULT_RULE.authServerId)!
+    .policies.find((p) => p.id === DEFAULT_RULE.policyId)!
+    .rules.find((r) => r['id'] === DEFAULT_RULE.ruleId)!;
+  const token = (rule['actions'] as { token: Record<string, unknown> }).token;
+  if (hookId) token['inlineHook'] = { id: hookId };
+  else delete token['inlineHook'];
+  if (edited) adminEdit(rule);
+  return rules;
+}
+
+function assertClear(error: unknown): string {
+  // Our own refusals or Okta's errors as the client reports them; never a crash of the test wiring.
+  expect([RegistrarError, OktaApiError].some((type) => error instanceof type), String(error)).toBe(true);
+  const message = (error as Error).message;
+  expect(message).toMatch(/^[a-z0-9]/);
+  expect(message).not.toContain(SECRET);
+  return message;
+}
+
+async function cell(operation: Operation, calls: readonly string[], index: number, fault: FaultName): Promise<string> {
+  const method = calls[index]!;
+  // Okta has no ETags: an edit between our last read and our PUT cannot be seen, and our PUT wins.
+  const lastWriterWins = fault === 'rule edit' && calls[index + 1] === 'replacePolicyRule';
+  const scenario = await prepare(operation);
+  const { org } = scenario;
+  try {
+    const baseline = expectedRules(rulesOf(org), undefined, false);
+    let edited = false;
+    const deps: EventDeps = {
+      ...org.deps,
+      oktaFor: async (arn, orgUrl) =>
+        instrument(await org.deps.oktaFor(arn, orgUrl), (at) => {
+          if (at !== index) return;
+          if (fault === 'rule edit') {
+            org.sim.editRuleBetweenReadAndWrite((rule) => {
+              edited = true;
+              adminEdit(rule);
+            });
+          } else {
+            org.sim.injectFault({ operationId: operationIdOf(method), ...FAULTS[fault] });
+          }
+        }),
+    };
+    let outcome = 'ok';
+    let hookId: string | undefined;
+    try {
+      hookId = (await run(operation, scenario, deps)).PhysicalResourceId;
+    } catch (error) {
+      assertClear(error);
+      outcome = 'error';
+    }
+    const hooks = org.sim.snapshot().inlineHooks;
+    if (lastWriterWins) {
+      edited = false;
+      if (outcome === 'ok') outcome = 'ok, edit lost *';
+    }
+    if (operation === 'create') {
+      if (outcome.startsWith('ok')) {
+        expect(hooks.map((h) => h.id)).toEqual([hookId]);
+        expect(hooks[0]!.status).toBe('ACTIVE');
+      } else {
+        expect(hooks).toEqual([]);
+      }
+      expect(rulesOf(org)).toEqual(expectedRules(baseline, outcome.startsWith('ok') ? hookId : undefined, edited));
+    }
+    if (operation === 'update') {
+      if (!outcome.startsWith('ok')) {
+        // The failed update undid itself; CloudFormation's rollback update with the old properties must work.
+        expect(hooks.map((h) => h.channel.config.uri)).toEqual([suite.hook.url]);
+        await handleEvent(
+          event('update', { ResourceProperties: scenario.properties, OldResourceProperties: scenario.next, PhysicalResourceId: scenario.physicalId }),
+          org.deps,
+        );
+        outcome = 'error, rolled back';
+      }
+      const stored = org.sim.snapshot().inlineHooks;
+      expect(stored.map((h) => [h.id, h.status, h.channel.config.uri])).toEqual([
+        [scenario.physicalId, 'ACTIVE', outcome.startsWith('ok') ? suite.otherHook.url : suite.hook.url],
+      ]);
+      expect(ruleHook(org.rule())).toBe(scenario.physicalId);
+      expect(rulesOf(org)).toEqual(expectedRules(baseline, scenario.physicalId, edited));
+    }
+    if (operation === 'delete') {
+      if (!outcome.startsWith('ok')) {
+        // A failed delete leaves the stack DELETE_FAILED; the retried delete must finish the job.
+        await run('delete', scenario, org.deps);
+        outcome = 'error, retried';
+      }
+      expect(org.sim.snapshot().inlineHooks).toEqual([]);
+      expect(rulesOf(org)).toEqual(expectedRules(baseline, undefined, edited));
+    }
+    return outcome;
+  } finally {
+    await org.close();
+  }
+}
+
+/** Our port's method names and the spec's operation ids the simulator keys faults by. */
+const OPERATION_IDS: Record<string, string> = {
+  listInlineHooks: 'listInlineHooks',
+  getInlineHook: 'getInlineHook',
+  createInlineHook: 'createInlineHook',
+  replaceInlineHook: 'replaceInlineHook',
+  activateInlineHook: 'activateInlineHook',
+  deactivateInlineHook: 'deactivateInlineHook',
+  deleteInlineHook: 'deleteInlineHook',
+  executeInlineHook: 'executeInlineHook',
+  listAuthorizationServers: 'listAuthorizationServers',
+  getAuthorizationServer: 'getAuthorizationServer',
+  listPolicies: 'listAuthorizationServerPolicies',
+  listPolicyRules: 'listAuthorizationServerPolicyRules',
+  getPolicyRule: 'getAuthorizationServerPolicyRule',
+  replacePolicyRule: 'replaceAuthorizationServerPolicyRule',
+};
+
+function operationIdOf(method: string): string {
+  const id = OPERATION_IDS[method];
+  if (!id) throw new Error(`no operation id known for ${method}`);
+  return id;
+}
+
+describe.each(['create', 'update', 'delete'] as const)('fault matrix of %s', (operation) => {
+  it('ends every cell in success or a clear error, with no orphan hook and every rule as expected', async () => {
+    const calls = await callsOf(operation);
+    const cells = new Map<string, string>();
+    results.set(operation, { calls, cells });
+    for (const [index, method] of calls.entries()) {
+      for (const fault of FAULT_NAMES) {
+        if (fault === 'rule edit' && method !== 'getPolicyRule') continue;
+        const outcome = await cell(operation, calls, index, fault).catch((error: unknown) => {
+          throw new Error(`cell ${operation} / call ${index + 1} (${method}) / ${fault}: ${(error as Error).message}`, { cause: error });
+        });
+        cells.set(`${index}/${fault}`, outcome);
+      }
+    }
+    expect(cells.size).toBeGreaterThan(calls.length * 5 - 1);
+  }, 120_000);
+});
