@@ -1,4 +1,6 @@
+import { InvalidRequestException } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RotationStateError } from '../../../lambda/rotation/errors.js';
 import { RECHECK_INTERVAL_MS, startHarness, startLoad, type Harness } from './rotation-harness.js';
 
 let harness: Harness | undefined;
@@ -9,6 +11,17 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Every instance is asked with the key Okta holds right now; the statuses are collected. */
+function probeWithOktaKey(h: Harness, statuses: number[]): () => Promise<void> {
+  return async () => {
+    statuses.push(...(await h.hookStatuses(h.oktaKey()!)));
+  };
+}
+
+async function stages(h: Harness): Promise<Record<string, string[]>> {
+  return (await h.store.describeVersions(h.apiKeyArn)).versions;
+}
+
 describe('key rotation through Okta and Secrets Manager', () => {
   it('rotates the key under load with no rejected token hook call, and only the new key works afterwards', async () => {
     harness = await startHarness({ instances: 2 });
@@ -17,17 +30,21 @@ describe('key rotation through Okta and Secrets Manager', () => {
     let offset = 0;
     await h.addInstance({ now: () => performance.now() + offset });
     offset = 3_600_000;
-    // Instances that cold-start at each point of the rotation (Lambda scales out at any moment).
-    h.afterStep = async (event) => {
+    const probes: number[] = [];
+    const probe = probeWithOktaKey(h, probes);
+    // Instances cold-start at every point of the rotation, and each is asked with Okta's key at once.
+    h.afterStep = async () => {
       await h.addInstance();
-      await sleep(RECHECK_INTERVAL_MS / 3);
-      expect(event.Step).toBeTypeOf('string');
+      await probe();
     };
     h.beforeOktaCall = async (method) => {
       if (method === 'PUT') await h.addInstance();
+      else await probe();
     };
     const load = startLoad(h.okta);
     await sleep(50);
+    // One more that reads the key just before the rotation starts: setSecret must wait for it.
+    await h.addInstance();
 
     const rotated = (await h.rotate()) as { VersionId: string };
     await sleep(RECHECK_INTERVAL_MS * 2);
@@ -35,13 +52,139 @@ describe('key rotation through Okta and Secrets Manager', () => {
 
     expect(statuses).toEqual({ 'applied:200': total });
     expect(total).toBeGreaterThan(20);
+    expect(probes.length).toBeGreaterThan(20);
+    expect(new Set(probes)).toEqual(new Set([200]));
     const current = await h.store.getSecret(h.apiKeyArn);
     expect(current?.versionId).toBe(rotated.VersionId);
     expect(current?.value).not.toBe(h.initialKey);
     expect(h.oktaKey()).toBe(current?.value);
-    expect(await h.store.describeVersions(h.apiKeyArn)).toMatchObject({ rotationEnabled: true });
-    await sleep(RECHECK_INTERVAL_MS * 2);
+    const labels = await stages(h);
+    expect(labels[rotated.VersionId]).toEqual(['AWSCURRENT']);
+    expect(Object.values(labels).sort()).toEqual([['AWSCURRENT'], ['AWSPREVIOUS']]);
     expect(new Set(await h.hookStatuses(current!.value))).toEqual(new Set([200]));
     expect(new Set(await h.hookStatuses(h.initialKey))).toEqual(new Set([401]));
+  });
+
+  /** Statuses of every hook instance asked with Okta's key on each Okta call after the PUT. */
+  async function probesAfterPut(settleDelayMs: number): Promise<{ probes: number[]; rotated: boolean }> {
+    harness = await startHarness({ recheckIntervalMs: 800, settleDelayMs });
+    const h = harness;
+    const probes: number[] = [];
+    let put = false;
+    h.beforeOktaCall = async (method) => {
+      if (put) await probeWithOktaKey(h, probes)();
+      put ||= method === 'PUT';
+    };
+    // Without the wait, testSecret sees the rejection too and fails the rotation.
+    const rotated = await h.rotate().then(
+      () => true,
+      () => false,
+    );
+    return { probes, rotated };
+  }
+
+  it('waits before giving Okta the key until a hook that read the secret just before the rotation may read it again', async () => {
+    const { probes, rotated } = await probesAfterPut(900);
+
+    expect(rotated).toBe(true);
+    expect(probes.length).toBeGreaterThan(0);
+    expect(new Set(probes)).toEqual(new Set([200]));
+  });
+
+  it('would have that hook reject the new key without the wait (what the wait is for)', async () => {
+    const { probes, rotated } = await probesAfterPut(0);
+
+    expect(probes).toContain(401);
+    expect(rotated).toBe(false);
+  });
+
+  it('does the same work once when Secrets Manager runs every step twice', async () => {
+    harness = await startHarness();
+    const h = harness;
+    h.afterStep = async (event) => {
+      await h.rotationHandler(event);
+    };
+
+    const rotated = (await h.rotate()) as { VersionId: string };
+
+    const current = await h.store.getSecret(h.apiKeyArn);
+    expect(current?.versionId).toBe(rotated.VersionId);
+    expect(h.oktaKey()).toBe(current?.value);
+    expect(Object.keys(await stages(h))).toHaveLength(2);
+    expect(new Set(await h.hookStatuses(current!.value))).toEqual(new Set([200]));
+  });
+
+  it('keeps the old key working when Okta fails the PUT of setSecret, and a retried rotation completes', async () => {
+    harness = await startHarness({ instances: 2 });
+    const h = harness;
+    h.okta.injectFault({ operationId: 'replaceInlineHook', kind: 'status-500', count: 2 });
+    const load = startLoad(h.okta);
+
+    const failed = h.rotate();
+
+    await expect(failed).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(failed).rejects.toThrow(/setSecret/);
+    expect(h.oktaKey()).toBe(h.initialKey);
+    expect((await h.store.getSecret(h.apiKeyArn))?.value).toBe(h.initialKey);
+    expect(new Set(await h.hookStatuses(h.initialKey))).toEqual(new Set([200]));
+    const retried = (await h.rotate()) as { VersionId: string };
+    const { total, statuses } = await load.stop();
+    expect(statuses).toEqual({ 'applied:200': total });
+    const current = await h.store.getSecret(h.apiKeyArn);
+    expect(current?.versionId).toBe(retried.VersionId);
+    expect(h.oktaKey()).toBe(current?.value);
+    expect(current?.value).not.toBe(h.initialKey);
+  });
+
+  it('puts the old key back when the PUT reached Okta but its answer was lost', async () => {
+    harness = await startHarness();
+    const h = harness;
+    h.okta.injectFault({ operationId: 'replaceInlineHook', kind: 'drop', afterApply: true, count: 2 });
+
+    const failed = h.rotate();
+
+    await expect(failed).rejects.toThrow(/setSecret/);
+    expect(h.oktaKey()).toBe(h.initialKey);
+    expect(h.events.map((event) => event.event)).toContain('rotation-key-restored');
+    expect(new Set(await h.hookStatuses(h.initialKey))).toEqual(new Set([200]));
+  });
+
+  it('keeps the old key working when /execute fails in testSecret, and a retried rotation completes', async () => {
+    harness = await startHarness({ instances: 2 });
+    const h = harness;
+    // Both verification tries (the client leaves /execute's 5xx to the caller).
+    h.okta.injectFault({ operationId: 'executeInlineHook', kind: 'status-500', count: 2 });
+    const load = startLoad(h.okta);
+
+    const failed = h.rotate();
+
+    await expect(failed).rejects.toThrow(/testSecret/);
+    expect(h.oktaKey()).toBe(h.initialKey);
+    const pending = Object.entries(await stages(h)).find(([, labels]) => labels.includes('AWSPENDING'))?.[0];
+    expect(pending).toBeDefined();
+    expect((await h.store.getSecret(h.apiKeyArn))?.value).toBe(h.initialKey);
+    const retried = (await h.rotate()) as { VersionId: string };
+    const { total, statuses } = await load.stop();
+    expect(statuses).toEqual({ 'applied:200': total });
+    expect(retried.VersionId).toBe(pending);
+    expect(h.oktaKey()).toBe((await h.store.getSecret(h.apiKeyArn))?.value);
+  });
+
+  it('refuses a step for a version that is not part of the rotation', async () => {
+    harness = await startHarness();
+    const h = harness;
+    await h.rotate();
+
+    const stray = h.rotationHandler({ Step: 'setSecret', SecretId: h.apiKeyArn, ClientRequestToken: '00000000-0000-4000-8000-000000000000' });
+
+    await expect(stray).rejects.toBeInstanceOf(RotationStateError);
+  });
+
+  it('refuses an event that is not a rotation event', async () => {
+    harness = await startHarness();
+
+    const attempt = harness.rotationHandler({ Step: 'dance', SecretId: harness.apiKeyArn });
+
+    await expect(attempt).rejects.toThrow(/not a secrets manager rotation event/);
   });
 });

@@ -49,6 +49,8 @@ export interface Harness {
   /** Runs after each step the rotation function finished (or failed). */
   afterStep: ((event: RotationEvent) => Promise<void>) | undefined;
   rotate(): Promise<unknown>;
+  /** The rotation function itself, to run a step again or out of order. */
+  readonly rotationHandler: (event: unknown) => Promise<void>;
   /** The key Okta stores for the hook (the simulator's snapshot). */
   oktaKey(): string | undefined;
   /** Status the hook answers for `key`, on every instance. */
@@ -56,7 +58,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { instances?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Hook instances started before the rotation. @default 1 */
+  readonly instances?: number;
+  /** The hooks' key re-read interval. @default RECHECK_INTERVAL_MS */
+  readonly recheckIntervalMs?: number;
+  /** The rotation's wait before Okta gets the new key. @default the re-read interval + 50 ms */
+  readonly settleDelayMs?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const recheckIntervalMs = options.recheckIntervalMs ?? RECHECK_INTERVAL_MS;
   const sm = await startLocalSecretsManager();
   const okta = await startOktaSimulator();
   const store = new SecretsManagerStore(sm.client({ maxAttempts: 1 }));
@@ -77,7 +89,7 @@ export async function startHarness(options: { instances?: number } = {}): Promis
         config: HOOK_CONFIG,
         secretStore: store,
         apiKeySecretArn: apiKeyArn,
-        keyRecheckIntervalMs: RECHECK_INTERVAL_MS,
+        keyRecheckIntervalMs: recheckIntervalMs,
         log: () => undefined,
         ...(clock ? { clock } : {}),
       }),
@@ -109,6 +121,7 @@ export async function startHarness(options: { instances?: number } = {}): Promis
     addInstance,
     beforeOktaCall: undefined,
     afterStep: undefined,
+    rotationHandler: (event) => rotation(event),
     rotate: () => sm.client({ maxAttempts: 1 }).send(new RotateSecretCommand({ SecretId: apiKeyArn, RotationRules: { AutomaticallyAfterDays: 30 } })),
     oktaKey: () => okta.snapshot().inlineHooks.find((h) => h.id === hook.id)?.authValue,
     async hookStatuses(key) {
@@ -135,7 +148,7 @@ export async function startHarness(options: { instances?: number } = {}): Promis
     secrets: store,
     env: { [ROTATION_ENV.credentialsSecretArn]: credentialsArn, [ROTATION_ENV.hookName]: name },
     verify: { tries: 2, delayMs: 10, withinMs: 2_000 },
-    settleDelayMs: RECHECK_INTERVAL_MS + 50,
+    settleDelayMs: options.settleDelayMs ?? recheckIntervalMs + 50,
     oktaClient: {
       retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
       fetch: async (input, init) => {
