@@ -7,3 +7,4 @@ export type { SimAuthorizationServer, SimInlineHook, SimPolicy, SimRule } from '
 export type { SimCall } from './server.js';
 export { MAX_INLINE_HOOKS } from './inline-hooks.js';
 export { DEFAULT_RATE_LIMIT_PER_MINUTE } from './rate-limits.js';
+export { OAuthSimError, OktaSimError } from './errors.js';

@@ -32,6 +32,8 @@ export interface Route {
   readonly body?: 'json' | 'form';
   /** Rate-limit bucket; `undefined` for the simulator's own routes. */
   readonly bucket?: string;
+  /** The simulator's own controls (`/__sim`): not recorded in `calls`. */
+  readonly internal?: boolean;
   handle(request: SimRequest): SimAnswer | Promise<SimAnswer>;
 }
 

@@ -147,7 +147,7 @@ async function handle(deps: ServerDeps, request: IncomingMessage, response: Serv
   })();
 
   const dropped = answer.status === 0 || afterApplyDrop;
-  deps.record({ method, path: url.pathname, operationId: route.operationId, status: dropped ? 0 : answer.status, ...(body !== undefined ? { body } : {}) });
+  if (!route.internal) deps.record({ method, path: url.pathname, operationId: route.operationId, status: dropped ? 0 : answer.status, ...(body !== undefined ? { body } : {}) });
   deps.log?.({ msg: 'okta-simulator', method, path: url.pathname, operationId: route.operationId, status: dropped ? 'dropped' : answer.status, ms: Date.now() - started });
   if (dropped) {
     request.socket.destroy();

@@ -28,6 +28,7 @@ export function simRoutes(controls: SimControls): Route[] {
     template,
     operationId,
     auth: 'none',
+    internal: true,
     ...(body ? { body } : {}),
     handle,
   });
