@@ -51,5 +51,5 @@ export async function resolveTarget(deployment: LiveDeployment): Promise<RuleLoc
 
 export function describeTarget(deployment: LiveDeployment, location: RuleLocation): string {
   const { authorizationServer, policy, rule } = deployment.environment.target;
-  return `rule '${rule}' (${location.ruleId}) of policy '${policy}' (${location.policyId}) on authorization server '${authorizationServer}' (${location.authServerId})`;
+  return `'${rule}' (${location.ruleId}) in policy '${policy}' (${location.policyId}) of authorization server '${authorizationServer}' (${location.authServerId})`;
 }

@@ -25,7 +25,7 @@ export async function verify(args: CommandArgs, context: CliContext): Promise<nu
   }
   const out = context.out;
   out(`verify: okta calls hook ${hook.name} (${hook.id}, ${hook.status}) at ${hook.channel.config.uri}`);
-  out(`  with a sample authorization-code request for the ${describeTarget(deployment, location)}`);
+  out(`  with a sample authorization-code request aimed at rule ${describeTarget(deployment, location)}`);
 
   const started = performance.now();
   let answer: unknown;

@@ -23,7 +23,7 @@ describe('okta-token-hook status', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`${HOOK_NAME} (${org.hookId}), ACTIVE`);
     expect(result.stdout).toMatch(new RegExp(`^ {2}calls +${org.hook.url}$`, 'm'));
-    expect(result.stdout).toContain(`rule 'Default Policy Rule' (${org.rule.ruleId})`);
+    expect(result.stdout).toMatch(new RegExp(`^rule +'Default Policy Rule' \\(${org.rule.ruleId}\\) in policy 'Default Policy'`, 'm'));
     expect(result.stdout).toContain(`hook ${org.hookId} (${HOOK_NAME})`);
     expect(result.stdout).toContain('credentials from OKTA_ORG_URL + OKTA_API_TOKEN');
     expect(result.stdout).toMatch(/in sync: okta matches the deployment/);
