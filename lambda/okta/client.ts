@@ -89,11 +89,11 @@ class OktaHttpClient implements OktaApi {
     return new OktaHttpClient(this.context, deadline);
   }
 
-  private url(path: string, query: CallSpec['query']): string {
+  private url(path: string, query: CallSpec['query'], operation = 'request'): string {
     const url = new URL(path, this.orgUrl);
     if (url.origin !== this.orgUrl) {
-      throw new OktaApiError(`okta returned a link outside the org (${url.origin}); refusing to send credentials there`, {
-        operation: 'pagination',
+      throw new OktaApiError(`okta call ${operation} returned a link outside the org (${url.origin}); refusing to send credentials there`, {
+        operation,
         status: 0,
         kind: 'response',
       });
@@ -170,7 +170,7 @@ class OktaHttpClient implements OktaApi {
       const result = await this.send(spec, url);
       items.push(...this.parse(result, spec.operation, z.array(item)));
       const next = nextLink(result.headers.get('link'));
-      url = next === undefined ? undefined : this.url(next, undefined);
+      url = next === undefined ? undefined : this.url(next, undefined, spec.operation);
     }
     return items;
   }

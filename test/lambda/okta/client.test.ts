@@ -196,6 +196,24 @@ describe('authorization servers, policies and rules', () => {
     expect(callsOf(harness.sim, 'listAuthorizationServers')).toHaveLength(2);
   });
 
+  it('refuses to follow a next link to another origin, so credentials never leave the org', async () => {
+    const requested: string[] = [];
+    const fetchForeignLink: typeof fetch = async (input, init) => {
+      requested.push(String(input));
+      const response = await fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.set('link', '<https://elsewhere.example.com/api/v1/authorizationServers?after=x>; rel="next"');
+      return new Response(await response.text(), { status: response.status, headers });
+    };
+    harness = await startHarness({ client: { fetch: fetchForeignLink } });
+
+    const error = await rejection(harness.api.listAuthorizationServers());
+
+    expect(error).toMatchObject({ operation: 'listAuthorizationServers', kind: 'response' });
+    expect(error.message).toContain('outside the org');
+    expect(requested.every((url) => url.startsWith(harness!.sim.url))).toBe(true);
+  });
+
   it('passes q through to the search and keeps it on the next pages', async () => {
     harness = await startHarness({ client: { pageSize: 1 } });
 

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OktaSimulator } from '../../../infra/local/okta-simulator/index.js';
 import type { OktaClientOptions } from '../../../lambda/okta/client.js';
@@ -139,6 +140,48 @@ describe('service app that requires DPoP', () => {
     const servers = await harness.api.listAuthorizationServers();
 
     expect(servers).toHaveLength(2);
+  });
+});
+
+describe('recovering on the management API', () => {
+  it('adopts a DPoP nonce the API asks for and resends once', async () => {
+    const proofs: (string | undefined)[] = [];
+    let asked = false;
+    const fetchWithNonce: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      if (url.pathname.startsWith('/api/')) proofs.push(new Headers(init?.headers).get('dpop') ?? undefined);
+      if (url.pathname.startsWith('/api/') && !asked) {
+        asked = true;
+        return new Response(null, { status: 401, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'api-nonce-1' } });
+      }
+      return fetch(input, init);
+    };
+    harness = await startHarnessWith(async (sim) => serviceApp(sim, { clientId: '0oaApiNonce', requireDpop: true }), { fetch: fetchWithNonce });
+
+    const hooks = await harness.api.listInlineHooks();
+
+    expect(hooks).toEqual([]);
+    expect(proofs).toHaveLength(2);
+    expect(decodeJwt(proofs[0]!).nonce).toBeUndefined();
+    expect(decodeJwt(proofs[1]!).nonce).toBe('api-nonce-1');
+    expect(harness.waits).toEqual([]);
+  });
+
+  it('replaces a token the API no longer accepts, once', async () => {
+    let rejected = false;
+    const fetchRevoking: typeof fetch = async (input, init) => {
+      if (new URL(String(input)).pathname.startsWith('/api/') && !rejected) {
+        rejected = true;
+        const body = JSON.stringify({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorCauses: [] });
+        return new Response(body, { status: 401, headers: { 'content-type': 'application/json' } });
+      }
+      return fetch(input, init);
+    };
+    harness = await startHarnessWith(async (sim) => serviceApp(sim, { clientId: '0oaRevoked' }), { fetch: fetchRevoking });
+
+    await harness.api.listInlineHooks();
+
+    expect(callsOf(harness.sim, 'token')).toHaveLength(2);
   });
 });
 
