@@ -1,0 +1,77 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSuite, type Org, type Suite } from './harness.js';
+
+/**
+ * Okta calls per operation, counted at the simulator (design.md budgets): a no-op update writes
+ * nothing; a create makes at most 6 management calls on the hook and the rule, plus the verification.
+ * Turning the names of the target into ids costs three reads per operation, counted apart.
+ */
+
+const LOOKUPS = new Set(['getAuthorizationServer', 'listAuthorizationServers', 'listAuthorizationServerPolicies', 'listAuthorizationServerPolicyRules']);
+const VERIFICATION = 'executeInlineHook';
+
+let suite: Suite;
+let org: Org;
+
+beforeAll(async () => {
+  suite = await startSuite();
+});
+afterAll(async () => {
+  await suite.close();
+});
+beforeEach(async () => {
+  org = await suite.org();
+});
+afterEach(async () => {
+  await org.close();
+});
+
+function count(label: string) {
+  const calls = org.sim.calls.map((call) => ({ id: call.operationId, method: call.method }));
+  const lookups = calls.filter((c) => LOOKUPS.has(c.id));
+  const verification = calls.filter((c) => c.id === VERIFICATION);
+  const management = calls.filter((c) => !LOOKUPS.has(c.id) && c.id !== VERIFICATION);
+  const writes = calls.filter((c) => c.method !== 'GET' && c.id !== VERIFICATION);
+  console.log(
+    `${label}: ${management.length} management calls (${management.map((c) => c.id).join(', ')}), ` +
+      `${writes.length} writes, ${verification.length} verification, ${lookups.length} target lookups`,
+  );
+  return { management: management.length, writes: writes.length, verification: verification.length, lookups: lookups.length };
+}
+
+describe('Okta calls per operation', () => {
+  it('creates with at most 6 management calls plus one verification', async () => {
+    await org.create(org.properties());
+
+    const calls = count('create');
+
+    expect(calls.management).toBeLessThanOrEqual(6);
+    expect(calls.writes).toBe(2);
+    expect(calls.verification).toBe(1);
+    expect(calls.lookups).toBe(3);
+  });
+
+  it('makes no Okta write on an update that changes nothing in Okta', async () => {
+    const properties = org.properties();
+    const created = await org.create(properties);
+    org.sim.resetCalls();
+
+    await org.update({ ...properties, RetainOnDelete: 'true', ReplaceExistingHook: 'true' }, properties, created.PhysicalResourceId);
+
+    const calls = count('no-op update');
+    expect(calls.writes).toBe(0);
+    expect(calls.verification).toBe(0);
+  });
+
+  it('deletes with one rule write, a deactivation and a deletion', async () => {
+    const properties = org.properties();
+    const created = await org.create(properties);
+    org.sim.resetCalls();
+
+    await org.remove(properties, created.PhysicalResourceId);
+
+    const calls = count('delete');
+    expect(calls.writes).toBe(3);
+    expect(calls.management).toBeLessThanOrEqual(7);
+  });
+});
