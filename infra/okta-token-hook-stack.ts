@@ -1,9 +1,8 @@
-import { CfnOutput, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config.js';
 import { OktaTokenHook } from './constructs/okta-token-hook.js';
@@ -58,6 +57,7 @@ export class OktaTokenHookStack extends Stack {
 
     new CfnOutput(this, 'FunctionUrl', { value: this.hook.url, description: 'The URL Okta calls' });
     new CfnOutput(this, 'HookId', { value: this.hook.hookId, description: 'The inline hook id in Okta' });
+    new CfnOutput(this, 'HookName', { value: environment.hookName, description: 'The inline hook name in Okta' });
     new CfnOutput(this, 'Rule', {
       value: Fn.join('/', [
         this.hook.registration.authorizationServerId,
@@ -69,6 +69,10 @@ export class OktaTokenHookStack extends Stack {
     new CfnOutput(this, 'ApiKeySecretArn', {
       value: this.hook.apiKeySecret.secretArn,
       description: 'The secret holding the key Okta sends',
+    });
+    new CfnOutput(this, 'HookLogGroup', {
+      value: this.hook.hookFunction.logGroup.logGroupName,
+      description: 'The hook function logs: aws logs tail <name> --follow',
     });
   }
 }

@@ -53,7 +53,7 @@ describe('OktaTokenHookStack', () => {
     expect(stack.region).toBe('eu-central-1');
   });
 
-  it('outputs the Function URL, hook id, rule and API key secret ARN', () => {
+  it('outputs the Function URL, hook id and name, rule, API key secret ARN and log group', () => {
     const template = Template.fromStack(stackFor('prod', base));
     const registration = Object.keys(template.findResources(CUSTOM_RESOURCE_TYPE))[0]!;
 
@@ -72,6 +72,8 @@ describe('OktaTokenHookStack', () => {
       },
     });
     template.hasOutput('ApiKeySecretArn', { Value: { Ref: Match.stringLikeRegexp('ApiKey') } });
+    template.hasOutput('HookName', { Value: 'okta-token-hook-prod' });
+    template.hasOutput('HookLogGroup', { Value: { Ref: Match.stringLikeRegexp('^TokenHookLogs') } });
   });
 
   it('imports the credentials secret by name, matching the suffix Secrets Manager adds', () => {
