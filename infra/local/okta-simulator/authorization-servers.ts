@@ -46,7 +46,7 @@ export const RuleRequestSchema = z.object({
           accessTokenLifetimeMinutes: z.int().min(5).max(1440).optional(),
           refreshTokenLifetimeMinutes: z.int().min(0).optional(),
           refreshTokenWindowMinutes: z.int().min(5).max(2628000).optional(),
-          inlineHook: z.looseObject({ id: z.string().min(1) }).nullish(),
+          inlineHook: z.looseObject({ id: z.string().min(1) }).optional(),
         })
         .optional(),
     })
