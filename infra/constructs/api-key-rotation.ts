@@ -1,0 +1,136 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ROTATION_ENV } from '../../lambda/shared/contract.js';
+import { ProjectFunction } from './project-function.js';
+import { grantGetSecretValue } from './secret-access.js';
+
+export const DEFAULT_ROTATION_ENTRY = fileURLToPath(new URL('../../lambda/rotation/handler.ts', import.meta.url));
+export const DEFAULT_ROTATION_SCHEDULE = Duration.days(30);
+/** setSecret waits ~6 s, testSecret may try `/execute` for 30 s; Okta calls stop 5 s before this. */
+export const DEFAULT_ROTATION_TIMEOUT = Duration.minutes(2);
+export const DEFAULT_ROTATION_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+const SECRETS_MANAGER = 'secretsmanager.amazonaws.com';
+
+export interface ApiKeyRotationProps {
+  /** The secret holding the key Okta sends to the hook. */
+  readonly apiKeySecret: secretsmanager.ISecret;
+  /** The Okta management credentials (read only). */
+  readonly credentialsSecret: secretsmanager.ISecret;
+  /** The inline hook's name in Okta, whose key the rotation replaces. */
+  readonly hookName: string;
+  /** Days between rotations, 1 to 1000. @default Duration.days(30) */
+  readonly schedule?: Duration;
+  /** @default Duration.minutes(2) */
+  readonly timeout?: Duration;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** The rotation function's source file (exports `handler`). @default lambda/rotation/handler.ts */
+  readonly entry?: string;
+}
+
+/** Invalid props; the message lists every problem. */
+export class ApiKeyRotationPropsError extends Error {
+  override readonly name = 'ApiKeyRotationPropsError';
+}
+
+/**
+ * Rotates the hook's API key on a schedule without a rejected request: a rotation function (new key
+ * under AWSPENDING, PUT to Okta, `/execute`, promote) and the secret's rotation schedule. Permissions
+ * are written out rather than left to `addRotationSchedule`, which would also grant
+ * `secretsmanager:GetRandomPassword` on `*` (keys come from `node:crypto` here) and let any secret's
+ * rotation in any account invoke the function.
+ *
+ * @example
+ * new ApiKeyRotation(this, 'Rotation', {
+ *   apiKeySecret: hook.apiKeySecret,
+ *   credentialsSecret: hook.credentialsSecret,
+ *   hookName: 'okta-token-hook-prod',
+ *   schedule: Duration.days(30),
+ * });
+ */
+export class ApiKeyRotation extends Construct {
+  readonly rotationFunction: ProjectFunction;
+  readonly schedule: secretsmanager.RotationSchedule;
+
+  constructor(scope: Construct, id: string, props: ApiKeyRotationProps) {
+    super(scope, id);
+    const schedule = props.schedule ?? DEFAULT_ROTATION_SCHEDULE;
+    validate(props, schedule);
+
+    this.rotationFunction = new ProjectFunction(this, 'Function', {
+      entry: props.entry ?? DEFAULT_ROTATION_ENTRY,
+      handler: 'handler',
+      description: `Rotates the API key of the Okta token hook ${props.hookName}`,
+      timeout: props.timeout ?? DEFAULT_ROTATION_TIMEOUT,
+      logRetention: props.logRetention ?? DEFAULT_ROTATION_LOG_RETENTION,
+      environment: {
+        [ROTATION_ENV.credentialsSecretArn]: props.credentialsSecret.secretArn,
+        [ROTATION_ENV.hookName]: props.hookName,
+      },
+    });
+    const fn = this.rotationFunction.function;
+
+    // The four calls a rotation makes on its own secret, and nothing on any other.
+    this.rotationFunction.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
+        ],
+        resources: [props.apiKeySecret.secretFullArn ?? `${props.apiKeySecret.secretArn}-??????`],
+      }),
+    );
+    grantGetSecretValue(this.rotationFunction.role, props.credentialsSecret);
+    // A customer-managed key must let the function use it through Secrets Manager only.
+    props.apiKeySecret.encryptionKey?.grantEncryptDecrypt(
+      new iam.PrincipalWithConditions(this.rotationFunction.role, {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },
+      }),
+    );
+
+    // Only this secret's rotation, in this account, may invoke the function.
+    const invoke = new lambda.CfnPermission(this, 'SecretsManagerInvoke', {
+      action: 'lambda:InvokeFunction',
+      functionName: fn.functionArn,
+      principal: SECRETS_MANAGER,
+      sourceAccount: Stack.of(this).account,
+      sourceArn: props.apiKeySecret.secretArn,
+    });
+
+    // Handed over as a reference: for a function it did not create, addRotationSchedule adds no grants
+    // of its own (its grants are the broad ones above).
+    const rotationLambda = lambda.Function.fromFunctionAttributes(this, 'Target', {
+      functionArn: fn.functionArn,
+      sameEnvironment: true,
+    });
+    this.schedule = props.apiKeySecret.addRotationSchedule('Rotation', {
+      rotationLambda,
+      automaticallyAfter: schedule,
+      // The first rotation waits for its schedule: at deploy time the hook may not be registered yet.
+      rotateImmediatelyOnUpdate: false,
+    });
+    this.schedule.node.addDependency(invoke, fn);
+  }
+}
+
+function validate(props: ApiKeyRotationProps, schedule: Duration): void {
+  const problems: string[] = [];
+  if (!Token.isUnresolved(schedule.toMinutes())) {
+    const minutes = schedule.toMinutes();
+    if (minutes % (24 * 60) !== 0 || minutes < 24 * 60 || minutes > 1000 * 24 * 60) {
+      problems.push(`schedule must be whole days from 1 to 1000, got ${schedule.toHumanString()}: use Duration.days(30)`);
+    }
+  }
+  if (props.hookName.length < 1 || props.hookName.length > 255) {
+    problems.push(`hookName must be 1 to 255 characters, got ${props.hookName.length}`);
+  }
+  if (problems.length) throw new ApiKeyRotationPropsError(`invalid ApiKeyRotation props:\n  - ${problems.join('\n  - ')}`);
+}
