@@ -25,15 +25,20 @@ function port(value: string | undefined, flag: string): number | undefined {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      env: { type: 'string' },
-      'okta-port': { type: 'string' },
-      'hook-port': { type: 'string' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        env: { type: 'string' },
+        'okta-port': { type: 'string' },
+        'hook-port': { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+  }
   if (values.help) {
     console.log(USAGE);
     return;
@@ -86,7 +91,9 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((error: unknown) => {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+    const hint = inUse ? ': the port is taken; pick another with --okta-port / --hook-port, or leave them out' : '';
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}${hint}`);
     process.exit(1);
   });
 }
