@@ -19,6 +19,10 @@ export const DEFAULT_HOOK_TIMEOUT = Duration.seconds(2);
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Long enough for a header-safe key to resist guessing; letters and digits only. */
 export const API_KEY_LENGTH = 64;
+/** Lambda refuses a function whose environment variables (names and values) exceed 4 KB. */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Room for the API key secret's ARN, unknown until deploy. */
+const SECRET_ARN_ALLOWANCE_BYTES = 200;
 /** The alias Okta calls: provisioned concurrency and the Function URL live on it. */
 export const LIVE_ALIAS = 'live';
 
@@ -174,6 +178,15 @@ function validate(props: OktaTokenHookProps, timeout: Duration): HookConfig {
   const problems: string[] = [];
   const parsed = HookConfigSchema.safeParse(props.hookConfig);
   if (!parsed.success) problems.push(`hookConfig is invalid: ${describeIssues(parsed.error.issues)}`);
+  if (parsed.success) {
+    const bytes =
+      Buffer.byteLength(HOOK_ENV.hookConfig + JSON.stringify(parsed.data)) + HOOK_ENV.apiKeySecretArn.length + SECRET_ARN_ALLOWANCE_BYTES;
+    if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
+      problems.push(
+        `hookConfig takes about ${bytes} bytes of environment variables and Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}: use fewer or shorter rules, or move the logic into the transform`,
+      );
+    }
+  }
 
   if (!Token.isUnresolved(timeout.toMilliseconds())) {
     const ms = timeout.toMilliseconds();

@@ -306,6 +306,15 @@ describe('OktaTokenHook', () => {
     );
   });
 
+  it('refuses a hook config larger than Lambda lets environment variables be', () => {
+    const rules = Array.from({ length: 60 }, (_, index) => ({
+      name: `rule-${index}`,
+      set: [{ claim: `claim_${index}`, token: 'access' as const, value: 'x'.repeat(20) }],
+    }));
+
+    expect(() => build({ hookConfig: { ...hookConfig, rules } })).toThrow(/Lambda allows 4096: use fewer or shorter rules/);
+  });
+
   it('reports every invalid prop at once', () => {
     const build_ = () =>
       build({
