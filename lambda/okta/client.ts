@@ -53,7 +53,6 @@ interface ClientContext {
   readonly orgUrl: string;
   readonly transport: Transport;
   readonly authorizer: Authorizer;
-  readonly now: () => number;
   readonly pageSize: number | undefined;
   readonly signal: AbortSignal | undefined;
 }
@@ -63,7 +62,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 interface CallSpec {
   readonly operation: string;
   readonly method: Method;
-  /** Path below the org, or an absolute next-page link of the same org. */
+  /** Path below the org. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly body?: unknown;
@@ -107,6 +106,7 @@ class OktaHttpClient implements OktaApi {
   private async send(spec: CallSpec, url: string): Promise<HttpResult> {
     const { authorizer, transport } = this.context;
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
+    // A body-less POST still sends Content-Length: 0; Okta answers 411 without it.
     const body = spec.body === undefined ? (spec.method === 'POST' ? '' : undefined) : JSON.stringify(spec.body);
     const result = await transport.exchange({
       operation: spec.operation,
@@ -342,7 +342,7 @@ export function createOktaClient(options: OktaClientOptions): OktaApi {
     ? serviceAppAuthorizer({ credentials, transport, now, log })
     : sswsAuthorizer(credentials.apiToken);
   return new OktaHttpClient(
-    { orgUrl: credentials.orgUrl, transport, authorizer, now, pageSize: options.pageSize, signal: options.signal },
+    { orgUrl: credentials.orgUrl, transport, authorizer, pageSize: options.pageSize, signal: options.signal },
     options.deadlineEpochMs,
   );
 }

@@ -80,13 +80,13 @@ function pathOf(url: string): string {
 export function createTransport(options: TransportOptions) {
   const { retry, log, now } = options;
 
-  /** One HTTP attempt under a timeout that ends at the attempt limit or the deadline, whichever first. */
+  /** One HTTP attempt, aborted after `timeoutMs` or by the caller's signal. */
   async function attemptOnce(
     request: ExchangeRequest,
     attempt: HttpAttempt,
+    timeoutMs: number,
   ): Promise<{ status: number; headers: Headers; text: string }> {
-    const remaining = request.deadlineMs === undefined ? Infinity : request.deadlineMs - now();
-    const timeout = AbortSignal.timeout(Math.max(1, Math.min(options.callTimeoutMs, remaining)));
+    const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
     const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
     const response = await options.fetch(attempt.url, {
       method: attempt.method,
@@ -111,13 +111,16 @@ export function createTransport(options: TransportOptions) {
       }
       const attempt = await request.build();
       const started = now();
+      const remaining = request.deadlineMs === undefined ? Infinity : request.deadlineMs - started;
+      // The attempt ends at its own limit or at the deadline, whichever comes first.
+      const cutByDeadline = remaining <= options.callTimeoutMs;
       let answer: { status: number; headers: Headers; text: string };
       try {
-        answer = await attemptOnce(request, attempt);
+        answer = await attemptOnce(request, attempt, Math.min(options.callTimeoutMs, remaining));
       } catch (error) {
         const code = errorCode(error);
         const aborted = isAbort(error);
-        const deadlineHit = request.deadlineMs !== undefined && now() >= request.deadlineMs;
+        const deadlineHit = (aborted && cutByDeadline) || (request.deadlineMs !== undefined && now() >= request.deadlineMs);
         const externallyAborted = request.signal?.aborted === true;
         const notSent = code !== undefined && NOT_SENT_CODES.has(code);
         log({
