@@ -117,4 +117,32 @@ describe('okta simulator: /execute', () => {
     expect([inactive.status, inactive.body.errorCode]).toEqual([400, 'E0000001']);
     expect([unknown.status, unknown.body.errorCode]).toEqual([404, 'E0000007']);
   });
+
+  it('fetches a bearer token for an OAUTH channel (client_secret_post) and sends it to the hook', async () => {
+    const oauthHook = await startHookServer((received) =>
+      received.path === '/token' ? { body: { access_token: 'hook-access-token', token_type: 'Bearer', expires_in: 300 } } : { body: commands },
+    );
+    const tokenUrl = oauthHook.url.replace('/token-hook', '/token');
+    const created = await call('POST', PATHS.hooks, {
+      body: {
+        name: 'OAuth channel',
+        type: 'com.okta.oauth2.tokens.transform',
+        version: '1.0.0',
+        channel: {
+          type: 'OAUTH',
+          version: '1.0.0',
+          config: { uri: oauthHook.url, headers: [], method: 'POST', authType: 'client_secret_post', clientId: 'hook-client', clientSecret: 'hook-secret', tokenUrl, scope: 'hook' },
+        },
+      },
+    });
+
+    const answer = await call('POST', PATHS.execute, { params: { inlineHookId: created.body.id }, body: payload });
+    await oauthHook.close();
+
+    expect(answer.status).toBe(200);
+    expect(created.body.channel.config.clientSecret ?? null).toBeNull();
+    expect(oauthHook.received.map((r) => r.path)).toEqual(['/token', '/token-hook']);
+    expect(new URLSearchParams(oauthHook.received[0]!.body as string).get('client_secret')).toBe('hook-secret');
+    expect(oauthHook.received[1]!.headers.authorization).toBe('Bearer hook-access-token');
+  });
 });

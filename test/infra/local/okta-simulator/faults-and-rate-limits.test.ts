@@ -119,6 +119,17 @@ describe('okta simulator: rate limits and injected faults', () => {
     expect(sim.calls).toHaveLength(0);
   });
 
+  it('logs each call with its operation id and status, and leaves /__sim calls out of the record', async () => {
+    const lines: object[] = [];
+    const call = await start({ log: (line) => lines.push(line) });
+
+    await call('GET', PATHS.hooks);
+    await fetch(`${sim.url}/__sim/state`);
+
+    expect(lines[0]).toMatchObject({ method: 'GET', path: '/api/v1/inlineHooks', operationId: 'listInlineHooks', status: 200 });
+    expect(sim.calls.map((c) => c.operationId)).toEqual(['listInlineHooks']);
+  });
+
   it('answers 404 E0000008 for an unknown path and 405 E0000022 for an unknown method', async () => {
     await start();
     const headers = { Authorization: `SSWS ${sim.apiToken}` };

@@ -10,7 +10,9 @@ export interface HookReply {
 }
 
 export interface ReceivedCall {
+  path: string;
   headers: IncomingHttpHeaders;
+  /** Parsed JSON, or the raw text of any other body. */
   body: any;
 }
 
@@ -23,7 +25,8 @@ export async function startHookServer(reply: (call: ReceivedCall, index: number)
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const call = { headers: request.headers, body: text ? JSON.parse(text) : undefined };
+      const json = request.headers['content-type']?.startsWith('application/json');
+      const call = { path: request.url ?? '/', headers: request.headers, body: text && json ? JSON.parse(text) : text || undefined };
       received.push(call);
       const answer = script(call, received.length - 1);
       void sleep(answer.delayMs ?? 0).then(() => {
