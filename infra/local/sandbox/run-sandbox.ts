@@ -6,12 +6,14 @@ import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.j
 import { loadProjectEnvironment } from '../../cli/environment.js';
 import type { EnvironmentConfig } from '../../config.js';
 import { startFunctionUrlEmulator, type FunctionUrlEmulator } from '../function-url-emulator.js';
-import { startOktaSimulator, type OktaSimulator, type SimAuthorizationServer } from '../okta-simulator/index.js';
+import { startOktaSimulator } from '../okta-simulator/index.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../secrets-manager/index.js';
 import { loadBundledHook, type BundledHook } from './bundled-hook.js';
 import { describeHookCall } from './hook-call-line.js';
 import { Progress } from './progress.js';
+import { ruleHookOf, rulesOf, sameRule } from './rule-snapshot.js';
 import { renderMint, sampleMints } from './sample-tokens.js';
+import { tryItText } from './try-it.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const STEPS = 6;
@@ -39,39 +41,6 @@ export interface Sandbox {
   readonly hookUrl: string;
   /** Runs the registrar's delete path, shows the final state, and stops every server. */
   stop(): Promise<FinalState>;
-}
-
-type Rule = SimAuthorizationServer['policies'][number]['rules'][number];
-
-interface Registration {
-  readonly event: Record<string, unknown>;
-  readonly physicalId: string;
-  readonly data: Record<string, string>;
-}
-
-/** Every rule of the org by `server/policy/rule` ids. */
-function rulesOf(sim: OktaSimulator): Map<string, Rule> {
-  const rules = new Map<string, Rule>();
-  for (const server of sim.snapshot().authorizationServers) {
-    for (const policy of server.policies) for (const rule of policy.rules) rules.set(`${server.id}/${policy.id}/${rule.id}`, rule);
-  }
-  return rules;
-}
-
-/** JSON with keys sorted at every level: equal for equal content, whatever order the keys were written in. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
-/** The rule without the timestamp Okta moves on every write: what "restored" compares. */
-function ruleContent(rule: Rule | undefined): string {
-  if (!rule) return '';
-  const { lastUpdated: _ignored, ...rest } = rule as Rule & { lastUpdated?: string };
-  return canonicalJson(rest);
 }
 
 function cfnEvent(requestType: 'Create' | 'Delete', properties: RegistrarPropertiesInput, env: EnvironmentConfig, physicalId?: string) {
@@ -155,12 +124,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           port: options.hookPort ?? 0,
           handler: async (event: FunctionUrlEvent) => {
             const started = performance.now();
-            const result = await bundled.handler(event);
-            if (live) {
-              const time = new Date().toISOString().slice(11, 19);
-              write(`${time}  hook  ${describeHookCall(result)}  (${Math.round(performance.now() - started)} ms)\n`);
+            const show = (what: string): void => {
+              if (live) write(`${new Date().toISOString().slice(11, 19)}  hook  ${what}  (${Math.round(performance.now() - started)} ms)\n`);
+            };
+            try {
+              const result = await bundled.handler(event);
+              show(describeHookCall(result));
+              return result;
+            } catch (error) {
+              show(`502 the handler threw: ${error instanceof Error ? error.message : String(error)}`);
+              throw error;
             }
-            return result;
           },
         });
         closers.push(() => emulator.close());
@@ -187,15 +161,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const rulesBefore = rulesOf(sim);
     const registration = await progress.step(
       "running the registrar's create path against the simulator (what CloudFormation runs on deploy)",
-      async (): Promise<Registration> => {
+      async () => {
         sim.resetCalls();
-        const event = cfnEvent('Create', properties, env);
-        const answer = await onEvent(event);
-        const data = answer.Data ?? {};
-        return { event, physicalId: answer.PhysicalResourceId, data };
+        const answer = await onEvent(cfnEvent('Create', properties, env));
+        return { physicalId: answer.PhysicalResourceId, data: answer.Data ?? {} };
       },
       (r) => [
-        `hook ${r.physicalId} registered, verified through Okta's /execute, attached to rule ${r.data[REGISTRAR_ATTRIBUTES.ruleId]}`,
+        `hook ${r.physicalId} registered, ${env.verify ? "verified through Okta's /execute, " : ''}attached to rule ${r.data[REGISTRAR_ATTRIBUTES.ruleId]}`,
         `okta calls: ${sim.calls.map((c) => `${c.operationId} ${c.status}`).join(', ')}`,
       ],
     );
@@ -218,20 +190,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const { sample, result } of mints) write(`\n${renderMint(sample.title, result).join('\n')}\n`);
 
     const [web] = sampleMints(env.target.authorizationServer);
-    write(`
-try it:
-  mint a token (Okta's token path, calls the hook):
-    curl -s ${sim.url}/__sim/mint -H 'content-type: application/json' -d '${JSON.stringify(web?.request)}'
-  call the hook as Okta does:
-    curl -si ${hookUrl} -H 'content-type: application/json' -H '${env.hook.authHeader}: ${secrets.apiKey}' --data @test/fixtures/token-hook/authorization-code.json
-  the simulator's state (hooks, rules):
-    curl -s ${sim.url}/__sim/state
-  the operator CLI against this org:
-    OKTA_ORG_URL=${sim.url} OKTA_API_TOKEN=${sim.apiToken} npx okta-token-hook status --env ${env.name} --hook-url ${hookUrl}
-    OKTA_ORG_URL=${sim.url} OKTA_API_TOKEN=${sim.apiToken} npx okta-token-hook verify --env ${env.name}
-
-ready: okta ${sim.url}, hook ${hookUrl}. Each call to the hook is shown below; Ctrl-C removes the hook and restores the rule.
-`);
+    if (web) {
+      const facts = { oktaUrl: sim.url, apiToken: sim.apiToken, hookUrl, authHeader: env.hook.authHeader, apiKey: secrets.apiKey };
+      write(`\n${tryItText({ ...facts, environment: env.name, mint: web.request })}`);
+    }
+    write(`\nready: okta ${sim.url}, hook ${hookUrl}. Each call to the hook is shown below; Ctrl-C removes the hook and restores the rule.\n`);
     live = true;
 
     let stopping: Promise<FinalState> | undefined;
@@ -245,8 +208,8 @@ ready: okta ${sim.url}, hook ${hookUrl}. Each call to the hook is shown below; C
         const rule = rulesOf(sim).get(ruleKey);
         const state: FinalState = {
           inlineHooks: sim.snapshot().inlineHooks.length,
-          ruleInlineHook: (rule?.actions as { token?: { inlineHook?: { id?: string } } } | undefined)?.token?.inlineHook?.id ?? null,
-          ruleRestored: rule !== undefined && ruleContent(rule) === ruleContent(rulesBefore.get(ruleKey)),
+          ruleInlineHook: ruleHookOf(rule),
+          ruleRestored: sameRule(rulesBefore.get(ruleKey), rule),
         };
         write(`      rule '${rule?.name}': ${state.ruleInlineHook ? `still calls hook ${state.ruleInlineHook}` : 'calls no hook'}, ${state.ruleRestored ? 'restored as it was before the deploy' : 'NOT as it was before the deploy'}\n`);
         write(`      inline hooks in okta: ${state.inlineHooks === 0 ? 'none' : state.inlineHooks}\n`);
