@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { notFound, validationError } from './errors.js';
+import { ID_PREFIX, oktaId } from './ids.js';
 import { TOKEN_HOOK_TYPE } from '../../../lambda/okta/schemas.js';
 import type { SimAuthorizationServer, SimPolicy, SimRule, SimState } from './model.js';
 import { parseBody } from './request-validation.js';
@@ -84,10 +85,13 @@ export function listServers(state: SimState, q: string | null): SimAuthorization
   );
 }
 
-/** PUT: the stored rule becomes exactly the request, plus the read-only fields Okta keeps. */
-export function replaceRule(state: SimState, serverId: string, policyId: string, ruleId: string, body: unknown, now: string): SimRule {
-  const policy = findPolicy(state, serverId, policyId);
-  const existing = findRule(state, serverId, policyId, ruleId);
+/** The rule a request describes; `kept` are the fields Okta owns (id, created, system) or keeps when omitted. */
+function ruleFromRequest(
+  state: SimState,
+  body: unknown,
+  kept: Pick<SimRule, 'id' | 'created' | 'system' | 'status' | 'priority'>,
+  now: string,
+): SimRule {
   const input = parseBody(RuleRequestSchema, body);
   const token = input.actions?.token ?? {};
   const { inlineHook, ...tokenRest } = token;
@@ -101,22 +105,54 @@ export function replaceRule(state: SimState, serverId: string, policyId: string,
     }
   }
   const { actions: _actions, status, priority, ...rest } = input;
-  const replaced: SimRule = {
+  return {
     ...structuredClone(rest),
-    id: existing.id,
-    status: status ?? existing.status,
-    priority: priority ?? existing.priority,
-    system: existing.system,
+    id: kept.id,
+    status: status ?? kept.status,
+    priority: priority ?? kept.priority,
+    system: kept.system,
     conditions: structuredClone(input.conditions),
     actions: {
       ...structuredClone(input.actions ?? {}),
       token: { ...DEFAULT_TOKEN_ACTIONS, ...structuredClone(tokenRest), ...(inlineHook ? { inlineHook: { id: inlineHook.id } } : {}) },
     },
-    created: existing.created,
+    created: kept.created,
     lastUpdated: now,
   };
+}
+
+/** PUT: the stored rule becomes exactly the request, plus the read-only fields Okta keeps. */
+export function replaceRule(state: SimState, serverId: string, policyId: string, ruleId: string, body: unknown, now: string): SimRule {
+  const policy = findPolicy(state, serverId, policyId);
+  const existing = findRule(state, serverId, policyId, ruleId);
+  const replaced = ruleFromRequest(state, body, existing, now);
   policy.rules[policy.rules.indexOf(existing)] = replaced;
   return replaced;
+}
+
+/** POST: a new rule, `ACTIVE` and last in priority unless the request says otherwise. */
+export function createRule(state: SimState, serverId: string, policyId: string, body: unknown, now: string): SimRule {
+  const policy = findPolicy(state, serverId, policyId);
+  const priority = Math.max(0, ...policy.rules.map((rule) => rule.priority)) + 1;
+  const created = ruleFromRequest(state, body, { id: oktaId(ID_PREFIX.rule), created: now, system: false, status: 'ACTIVE', priority }, now);
+  policy.rules.push(created);
+  return created;
+}
+
+/** DELETE: system rules stay. */
+export function deleteRule(state: SimState, serverId: string, policyId: string, ruleId: string): void {
+  const policy = findPolicy(state, serverId, policyId);
+  const rule = findRule(state, serverId, policyId, ruleId);
+  if (rule.system) throw validationError(['system: A system rule cannot be deleted'], 'system');
+  policy.rules.splice(policy.rules.indexOf(rule), 1);
+}
+
+export function setPolicyStatus(state: SimState, serverId: string, policyId: string, status: SimPolicy['status'], now: string): void {
+  const policy = findPolicy(state, serverId, policyId);
+  if (policy.status !== status) {
+    policy.status = status;
+    policy.lastUpdated = now;
+  }
 }
 
 export function setRuleStatus(state: SimState, serverId: string, policyId: string, ruleId: string, status: SimRule['status'], now: string): void {

@@ -1,10 +1,13 @@
 import {
   byPriority,
+  createRule,
+  deleteRule,
   findPolicy,
   findRule,
   findServer,
   listServers,
   replaceRule,
+  setPolicyStatus,
   setRuleStatus,
 } from './authorization-servers.js';
 import { validationError } from './errors.js';
@@ -109,6 +112,29 @@ export function managementRoutes(ctx: ManagementContext): Route[] {
     route('GET', policy, 'getAuthorizationServerPolicy', AS_READ, (_, p) =>
       ok(policyView(ctx.orgUrl(), p.authServerId!, findPolicy(ctx.state, p.authServerId!, p.policyId!))),
     ),
+    route('POST', `${policy}/lifecycle/activate`, 'activateAuthorizationServerPolicy', AS_MANAGE, (_, p) => {
+      setPolicyStatus(ctx.state, p.authServerId!, p.policyId!, 'ACTIVE', ctx.now());
+      return noContent();
+    }),
+    route('POST', `${policy}/lifecycle/deactivate`, 'deactivateAuthorizationServerPolicy', AS_MANAGE, (_, p) => {
+      setPolicyStatus(ctx.state, p.authServerId!, p.policyId!, 'INACTIVE', ctx.now());
+      return noContent();
+    }),
+    route(
+      'POST',
+      `${policy}/rules`,
+      'createAuthorizationServerPolicyRule',
+      AS_MANAGE,
+      (request, p) => ({
+        status: 201,
+        body: ruleView(ctx.orgUrl(), p.authServerId!, p.policyId!, createRule(ctx.state, p.authServerId!, p.policyId!, request.body, ctx.now())),
+      }),
+      'json',
+    ),
+    route('DELETE', rule, 'deleteAuthorizationServerPolicyRule', AS_MANAGE, (_, p) => {
+      deleteRule(ctx.state, p.authServerId!, p.policyId!, p.ruleId!);
+      return noContent();
+    }),
     route('GET', `${policy}/rules`, 'listAuthorizationServerPolicyRules', AS_READ, (_, p) =>
       ok(byPriority(findPolicy(ctx.state, p.authServerId!, p.policyId!).rules).map((r) => ruleView(ctx.orgUrl(), p.authServerId!, p.policyId!, r))),
     ),

@@ -153,4 +153,33 @@ describe('okta simulator: authorization servers, policies and rules', () => {
     expect(whileInactive.body.status).toBe('INACTIVE');
     expect(whileInactive.body._links.activate).toBeDefined();
   });
+
+  it('creates a rule last in priority, ACTIVE, and deletes it again', async () => {
+    const params = { authServerId: SEED.partnerServer.id, policyId: SEED.webPolicy.id };
+    const body = { name: 'Created rule', type: 'RESOURCE_ACCESS', conditions: { grantTypes: { include: ['authorization_code'] }, scopes: { include: ['openid'] } } };
+
+    const created = await call('POST', PATHS.rules, { params, body });
+    const listed = await call('GET', PATHS.rules, { params });
+    const deleted = await call('DELETE', PATHS.rule, { params: { ...params, ruleId: created.body.id } });
+    const gone = await call('GET', PATHS.rule, { params: { ...params, ruleId: created.body.id } });
+
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'ACTIVE', priority: 3, system: false });
+    expect(created.body.id).toMatch(/^0pr/);
+    expect(listed.body.at(-1).id).toBe(created.body.id);
+    expect(deleted.status).toBe(204);
+    expect(gone.status).toBe(404);
+  });
+
+  it('deactivates and activates a policy', async () => {
+    const params = { authServerId: SEED.partnerServer.id, policyId: SEED.servicePolicy.id };
+
+    const deactivated = await call('POST', `${PATHS.policy}/lifecycle/deactivate`, { params });
+    const whileInactive = await call('GET', PATHS.policy, { params });
+    await call('POST', `${PATHS.policy}/lifecycle/activate`, { params });
+    const afterwards = await call('GET', PATHS.policy, { params });
+
+    expect(deactivated.status).toBe(204);
+    expect([whileInactive.body.status, afterwards.body.status]).toEqual(['INACTIVE', 'ACTIVE']);
+  });
 });

@@ -201,6 +201,22 @@ describe('okta simulator: token minting', () => {
     expect(results[0]!.access.lifetime).toBe(15 * 60);
   });
 
+  it('skips an inactive policy and an inactive rule', async () => {
+    const partner = SEED.partnerServer.id;
+    const request = { authorizationServer: partner, clientId: SEED.serviceClient.clientId, grantType: 'client_credentials', scopes: ['partner.write'] };
+    const writeRule = { authServerId: partner, policyId: SEED.servicePolicy.id, ruleId: SEED.serviceWriteRule.id };
+
+    await call('POST', `${PATHS.rule}/lifecycle/deactivate`, { params: writeRule });
+    const withoutWriteRule = await sim.mintTokens(request);
+    await call('POST', `${PATHS.rule}/lifecycle/activate`, { params: writeRule });
+    await call('POST', `${PATHS.policy}/lifecycle/deactivate`, { params: { authServerId: partner, policyId: SEED.servicePolicy.id } });
+    const withoutPolicy = sim.mintTokens(request);
+    await expect(withoutPolicy).rejects.toMatchObject({ error: 'access_denied' });
+    await call('POST', `${PATHS.policy}/lifecycle/activate`, { params: { authServerId: partner, policyId: SEED.servicePolicy.id } });
+
+    expect(withoutWriteRule.ruleId).toBe(SEED.serviceReadRule.id);
+  });
+
   it('refuses a request no rule allows, an unknown client, a grant the client lacks and an unknown scope', async () => {
     await call('POST', `${PATHS.rule}/lifecycle/deactivate`, { params: defaultRule });
     await expect(sim.mintTokens(web)).rejects.toMatchObject({ error: 'access_denied' });
