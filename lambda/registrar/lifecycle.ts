@@ -174,7 +174,8 @@ async function adopt(
   existing: InlineHook,
   want: ReturnType<typeof desiredHook>,
   apiKey: string,
-  undo: UndoStack,
+  /** Where to register its removal; none for a hook that was live on the rule before this event. */
+  undo: UndoStack | undefined,
 ): Promise<InlineHook> {
   if (existing.channel.config.uri !== want.uri) {
     throw new HookNameTakenError(
@@ -183,10 +184,26 @@ async function adopt(
     );
   }
   ctx.log({ event: 'hook-adopted', hookId: existing.id });
-  undo.push(`delete hook ${existing.id}`, () => removeHook(ctx, existing.id));
+  undo?.push(`delete hook ${existing.id}`, () => removeHook(ctx, existing.id));
   const replaced = await ctx.api.replaceInlineHook(existing.id, withKey(want, apiKey));
   checkStored(replaced, want, 'replace');
   return ensureActive(ctx, replaced);
+}
+
+/** Puts `previous` back on the rule if it still shows our hook. */
+async function restoreRule(ctx: Context, location: RuleLocation, ours: string, previous: string | undefined): Promise<void> {
+  await setRuleHook(ctx.api, location, (rule) => (hookIdOf(rule) === ours ? (previous ?? null) : undefined), { log: ctx.log });
+}
+
+/** The hook on the rule, if it has our name and URL (so this resource made it); undefined otherwise. */
+async function ourHookOnRule(ctx: Context, hookId: string, properties: RegistrarProperties): Promise<InlineHook | undefined> {
+  try {
+    const hook = await ctx.api.getInlineHook(hookId);
+    return hook.name === properties.HookName && hook.channel.config.uri === properties.HookUrl ? hook : undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 async function verify(ctx: Context, properties: RegistrarProperties, hookId: string, location: RuleLocation) {
@@ -219,23 +236,19 @@ async function create(ctx: Context, properties: RegistrarProperties, options: Cr
   const rule = await ctx.api.getPolicyRule(location.authServerId, location.policyId, location.ruleId);
   const onRule = hookIdOf(rule);
   const replacingOwn = onRule !== undefined && (options.ownedHookIds ?? []).includes(onRule);
-  if (onRule && !replacingOwn && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
-  const previous = replacingOwn ? undefined : onRule;
+  // Our hook already on the rule: a create CloudFormation retried, or the rollback of a replacement.
+  const ours = onRule && !replacingOwn ? await ourHookOnRule(ctx, onRule, properties) : undefined;
+  if (onRule && !replacingOwn && !ours && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
+  const previous = ours ? previousHookOf(ours) : replacingOwn ? undefined : onRule;
   const want = desiredHook(properties, previous);
   const apiKey = await readApiKey(ctx, properties.ApiKeySecretArn);
   const undo = new UndoStack(ctx.log);
   try {
-    const hook = await createOrAdopt(ctx, want, apiKey, undo);
+    const hook = ours ? await adopt(ctx, ours, want, apiKey, undefined) : await createOrAdopt(ctx, want, apiKey, undo);
     await verify(ctx, properties, hook.id, location);
-    const change = await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), {
-      initial: rule,
-      log: ctx.log,
-    });
-    if (change.written) {
-      undo.push(`restore rule ${location.ruleId}`, () =>
-        setRuleHook(ctx.api, location, (r) => (hookIdOf(r) === hook.id ? (onRule ?? null) : undefined)).then(() => undefined),
-      );
-    }
+    // Registered before the write: a PUT whose answer is lost may still have landed.
+    if (onRule !== hook.id) undo.push(`restore rule ${location.ruleId}`, () => restoreRule(ctx, location, hook.id, onRule));
+    await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), { initial: rule, log: ctx.log });
     ctx.log({ event: 'created', hookId: hook.id, ruleId: location.ruleId, previousHookId: previous ?? null });
     return dataOf(hook, location, previous);
   } catch (error) {
@@ -324,10 +337,10 @@ async function update(
         headers: (hook.channel.config.headers ?? []).map((h) => ({ key: h.key, value: h.value })),
       };
       ctx.log({ event: 'hook-changing', hookId, changes: keyChanged ? [...differences, 'key'] : differences });
-      const replaced = await ctx.api.replaceInlineHook(hookId, withKey(want, apiKey));
       undo.push(`put hook ${hookId} back`, async () => {
         await ctx.api.replaceInlineHook(hookId, withKey(before, apiKey));
       });
+      const replaced = await ctx.api.replaceInlineHook(hookId, withKey(want, apiKey));
       checkStored(replaced, want, 'replace');
       hook = replaced;
       wrote = true;
@@ -337,15 +350,11 @@ async function update(
       wrote = true;
     }
     if (wrote || onRule !== hook.id) await verify(ctx, properties, hook.id, location);
+    if (onRule !== hook.id) undo.push(`restore rule ${location.ruleId}`, () => restoreRule(ctx, location, hookId, onRule));
     const change = await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), {
       initial: rule,
       log: ctx.log,
     });
-    if (change.written) {
-      undo.push(`restore rule ${location.ruleId}`, () =>
-        setRuleHook(ctx.api, location, (r) => (hookIdOf(r) === hookId ? (onRule ?? null) : undefined)).then(() => undefined),
-      );
-    }
     if (oldLocation && !sameTarget) {
       const restoreTo = await restorableHook(ctx, previousOnOld);
       await setRuleHook(ctx.api, oldLocation, (r) => (hookIdOf(r) === hookId ? restoreTo : undefined), { log: ctx.log });

@@ -30,8 +30,12 @@ afterEach(async () => {
 });
 
 /** Puts another, foreign hook on the default rule through the management API, as an admin would. */
-async function attachForeignHook(location = DEFAULT_RULE): Promise<string> {
-  const api = await org.deps.oktaFor(org.credentialsArn, undefined);
+function attachForeignHook(location = DEFAULT_RULE): Promise<string> {
+  return attachForeignHookIn(org, location);
+}
+
+async function attachForeignHookIn(target: Org, location = DEFAULT_RULE): Promise<string> {
+  const api = await target.deps.oktaFor(target.credentialsArn, undefined);
   const hook = await api.createInlineHook({ name: 'someone else', uri: suite.otherHook.url, authHeader: 'Authorization', authValue: 'x' });
   const rule = await api.getPolicyRule(location.authServerId, location.policyId, location.ruleId);
   await api.replacePolicyRule(location.authServerId, location.policyId, location.ruleId, {
@@ -223,6 +227,47 @@ describe('update', () => {
       expect(other.hookIds()).toEqual([updated.PhysicalResourceId]);
       expect(org.hookIds()).toEqual([]);
       expect(ruleHook(org.rule())).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('rolls back a replacement that failed in the new org, keeping the old hook and physical id', async () => {
+    const properties = org.properties();
+    const created = await org.create(properties);
+    const other = await suite.org();
+    try {
+      const moved = other.properties();
+      const foreign = await attachForeignHookIn(other);
+      const before = org.sim.snapshot();
+
+      await expect(other.update(moved, properties, created.PhysicalResourceId)).rejects.toThrow(/already runs inline hook/);
+      const rolledBack = await org.update(properties, moved, created.PhysicalResourceId);
+
+      expect(rolledBack.PhysicalResourceId).toBe(created.PhysicalResourceId);
+      expect(org.sim.snapshot().inlineHooks.map((h) => [h.id, h.status])).toEqual([[created.PhysicalResourceId, 'ACTIVE']]);
+      expect(withoutStamp(org.rule())).toEqual(withoutStamp(before.authorizationServers[0]!.policies[0]!.rules[0] as never));
+      expect(other.hookIds()).toEqual([foreign]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('rolls back a replacement that succeeded: the old hook is kept, the new one deleted in cleanup', async () => {
+    const properties = org.properties();
+    const created = await org.create(properties);
+    const other = await suite.org();
+    try {
+      const moved = other.properties();
+      const replaced = await other.update(moved, properties, created.PhysicalResourceId);
+
+      const rolledBack = await org.update(properties, moved, replaced.PhysicalResourceId);
+      await other.remove(moved, replaced.PhysicalResourceId);
+
+      expect(rolledBack.PhysicalResourceId).toBe(created.PhysicalResourceId);
+      expect(ruleHook(org.rule())).toBe(created.PhysicalResourceId);
+      expect(other.hookIds()).toEqual([]);
+      expect(ruleHook(other.rule())).toBeUndefined();
     } finally {
       await other.close();
     }
