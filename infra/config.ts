@@ -14,6 +14,8 @@ export const MAX_TIMEOUT_SECONDS = 2;
 export const DEADLINE_MARGIN_MS = 500;
 export const DEFAULT_MEMORY_MB = 256;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
+/** Days between rotations of the hook's API key. */
+export const DEFAULT_ROTATION_DAYS = 30;
 
 /** The retention periods CloudWatch Logs accepts (finite ones: logs of a hook should expire). */
 export const LOG_RETENTION_DAYS = [
@@ -63,6 +65,12 @@ export const EnvironmentSchema = z.strictObject({
   replaceExistingHook: z.boolean().default(false),
   retainOnDelete: z.boolean().default(false),
   verify: z.boolean().default(true),
+  rotation: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      scheduleDays: z.int().min(1).max(1000).default(DEFAULT_ROTATION_DAYS),
+    })
+    .prefault({}),
 });
 
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
@@ -100,6 +108,9 @@ const FIXES: Record<string, string> = {
   replaceExistingHook: 'set true or false',
   retainOnDelete: 'set true or false',
   verify: 'set true or false',
+  rotation: 'set {"enabled": true|false, "scheduleDays": 1..1000}, or remove the key for rotation every 30 days',
+  enabled: 'set true or false',
+  scheduleDays: 'set whole days between key rotations, 1 to 1000',
 };
 
 /** The environment asked for is missing or unknown. */

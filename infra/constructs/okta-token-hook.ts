@@ -8,6 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HOOK_ENV } from '../../lambda/shared/contract.js';
 import { HookConfigSchema, describeIssues, type HookConfig, type HookConfigInput } from '../../lambda/shared/hook-config.js';
+import { ApiKeyRotation } from './api-key-rotation.js';
 import { HookAlarms, OKTA_HOOK_BUDGET } from './hook-alarms.js';
 import { HookRegistration, type HookTargetProps } from './hook-registration.js';
 import { DEFAULT_FUNCTION_MEMORY_MB, ProjectFunction } from './project-function.js';
@@ -60,6 +61,8 @@ export interface OktaTokenHookProps {
   readonly verify?: boolean;
   /** The hook's source file (exports `handler`). @default lambda/token-hook/handler.ts */
   readonly hookEntry?: string;
+  /** Rotation of the API key (see ApiKeyRotation). @default { enabled: true, schedule: Duration.days(30) } */
+  readonly rotation?: { readonly enabled?: boolean; readonly schedule?: Duration };
   /** The registrar's source file (exports `onEvent`). @default lambda/registrar/handler.ts */
   readonly registrarEntry?: string;
 }
@@ -98,6 +101,8 @@ export class OktaTokenHook extends Construct {
   readonly credentialsSecret: secretsmanager.ISecret;
   readonly registration: HookRegistration;
   readonly alarms: HookAlarms;
+  /** Rotates the API key; undefined when rotation is turned off. */
+  readonly rotation: ApiKeyRotation | undefined;
   /** The inline hook's id in Okta. */
   readonly hookId: string;
 
@@ -111,10 +116,6 @@ export class OktaTokenHook extends Construct {
       description: `Key Okta sends to the token hook ${props.hookName}`,
       generateSecretString: { passwordLength: API_KEY_LENGTH, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.apiKeySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'Rotating the hook key must update Okta before the hook, which a dedicated rotation function does; until it is wired, the key changes only when the secret is replaced.',
     });
     this.credentialsSecret = props.credentialsSecret;
 
@@ -166,6 +167,24 @@ export class OktaTokenHook extends Construct {
     this.hookId = this.registration.hookId;
 
     this.alarms = new HookAlarms(this, 'Alarms', { function: this.hookFunction.function, topic: props.alarmTopic });
+
+    if (props.rotation?.enabled ?? true) {
+      this.rotation = new ApiKeyRotation(this, 'Rotation', {
+        apiKeySecret: this.apiKeySecret,
+        credentialsSecret: props.credentialsSecret,
+        hookName: props.hookName,
+        schedule: props.rotation?.schedule,
+        logRetention,
+      });
+      // A rotation PUTs the registered hook: the schedule starts once the hook is in Okta.
+      this.rotation.schedule.node.addDependency(this.registration);
+    } else {
+      this.rotation = undefined;
+      Validations.of(this.apiKeySecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation is turned off for this environment (rotation.enabled false): the key changes only when the secret is replaced.',
+      });
+    }
   }
 
   /** Lets `grantee` read the API key (e.g. a rotation function); nothing else. */

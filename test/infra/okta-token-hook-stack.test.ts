@@ -175,7 +175,6 @@ describe('OktaTokenHookStack', () => {
 
     expect(found.map((ack) => ack.id)).toEqual(
       expect.arrayContaining([
-        'AwsSolutions-SMG4',
         'AwsSolutions-SNS2',
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<.*Registrar.*\.Arn>:\*\]$/),
         'NIST.800.53.R5-LambdaFunctionPublicAccessProhibited',

@@ -1,9 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { loadEnvironment } from '../../../infra/config.js';
 import { ApiKeyRotation, ApiKeyRotationPropsError, type ApiKeyRotationProps } from '../../../infra/constructs/api-key-rotation.js';
+import { OktaTokenHook } from '../../../infra/constructs/okta-token-hook.js';
 import { ROTATION_ENV } from '../../../lambda/shared/contract.js';
 import { appWithoutBundling } from '../cdk-app.js';
 
@@ -108,5 +110,56 @@ describe('ApiKeyRotation', () => {
     expect(attempt).toThrow(ApiKeyRotationPropsError);
     expect(attempt).toThrow(/schedule must be whole days from 1 to 1000, got 12 hours[\s\S]*hookName must be 1 to 255 characters/);
     expect(() => build({ schedule: Duration.days(1001) })).toThrow(/schedule must be whole days/);
+  });
+});
+
+describe('OktaTokenHook with key rotation', () => {
+  function hookStack(rotation?: { enabled?: boolean; schedule?: Duration }): { hook: OktaTokenHook; template: Template } {
+    const stack = new Stack(appWithoutBundling(), 'Hook', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const hook = new OktaTokenHook(stack, 'Hook', {
+      orgUrl: 'https://acme.okta.com',
+      credentialsSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Credentials', CREDENTIALS_ARN),
+      target: { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' },
+      hookName: 'okta-token-hook-test',
+      hookConfig: { failureMode: 'open', deadlineMs: 1500 },
+      ...(rotation ? { rotation } : {}),
+    });
+    return { hook, template: Template.fromStack(stack) };
+  }
+
+  it('rotates the API key by default, once the hook is registered in Okta', () => {
+    const { hook, template } = hookStack();
+
+    const schedules = template.findResources('AWS::SecretsManager::RotationSchedule');
+    expect(Object.values(schedules)).toHaveLength(1);
+    const schedule = Object.values(schedules)[0]!;
+    expect(schedule['Properties'].SecretId).toEqual({ Ref: Stack.of(hook).getLogicalId(hook.apiKeySecret.node.defaultChild as secretsmanager.CfnSecret) });
+    expect(schedule['DependsOn']).toContain(Stack.of(hook).getLogicalId(hook.registration.resource.node.defaultChild as CfnElement));
+    expect(hook.rotation).toBeDefined();
+  });
+
+  it('builds no rotation when it is turned off, and says why the secret is not rotated', () => {
+    const { hook, template } = hookStack({ enabled: false });
+
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    expect(hook.rotation).toBeUndefined();
+    const report = new AwsSolutionsChecks(Stack.of(hook).node.root).validateScope(Stack.of(hook));
+    expect(report.violations.filter((violation) => violation.ruleName === 'AwsSolutions-SMG4')).toEqual([]);
+  });
+
+  it('reads rotation from the environment, every 30 days unless told otherwise', () => {
+    const base = {
+      orgUrl: 'https://acme.okta.com',
+      credentialsSecret: 'okta/credentials',
+      target: { authorizationServer: 'default', policy: 'p', rule: 'r' },
+      hook: { failureMode: 'open' },
+    };
+    const load = (rotation?: unknown) => loadEnvironment({ environments: { e: { ...base, ...(rotation === undefined ? {} : { rotation }) } } }, 'e').rotation;
+
+    expect(load()).toEqual({ enabled: true, scheduleDays: 30 });
+    expect(load({ scheduleDays: 7 })).toEqual({ enabled: true, scheduleDays: 7 });
+    expect(load({ enabled: false })).toEqual({ enabled: false, scheduleDays: 30 });
+    expect(() => load({ scheduleDays: 0 })).toThrow(/rotation\.scheduleDays: .*1 to 1000/);
+    expect(() => load({ every: 3 })).toThrow(/rotation: unknown key 'every'/);
   });
 });
