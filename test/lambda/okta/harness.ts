@@ -7,6 +7,7 @@ import { createOktaClient, type OktaClientOptions } from '../../../lambda/okta/c
 import type { OktaCredentials } from '../../../lambda/okta/credentials.js';
 import type { OktaApi } from '../../../lambda/okta/okta-api.js';
 import { assertMatchesSpec, operationSchemaName } from '../../support/okta-spec.js';
+import { channelSpecErrors } from './full-spec.js';
 
 /** Shared set-up of the simulator-backed client tests: a simulator, a client with recorded waits and logs. */
 
@@ -80,6 +81,8 @@ export function expectRequestsMatchSpec(calls: readonly SimCall[]): number {
     const schema = operationSchemaName(operation[0], operation[1], 'request');
     expect(schema, `spec request schema of ${call.operationId}`).toBeDefined();
     assertMatchesSpec(schema!, call.body);
+    const channel = (call.body as { channel?: { type?: unknown } }).channel;
+    if (channel) expect(channelSpecErrors(channel), `channel of ${call.operationId}`).toBe('');
     checked++;
   }
   return checked;
