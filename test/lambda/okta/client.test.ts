@@ -6,6 +6,7 @@ import { withDeadline } from '../../../lambda/okta/client.js';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
 import type { OktaApi } from '../../../lambda/okta/okta-api.js';
 import { TOKEN_HOOK_TYPE, type InlineHookDefinition } from '../../../lambda/okta/schemas.js';
+import { loadFixture } from '../../support/fixtures.js';
 import { assertMatchesSpec, specExample } from '../../support/okta-spec.js';
 import { callsOf, expectRequestsMatchSpec, serviceApp, startHarness, startHookServer, type Harness, type HookServer } from './harness.js';
 
@@ -107,6 +108,22 @@ describe('inline hooks over SSWS', () => {
     expect(error.requestId).toBeTruthy();
     expect(error.message).toContain(error.requestId);
     expect(error.message).toContain('check the id');
+  });
+
+  it('refuses an answer that does not match the schema, naming the paths but not the values', async () => {
+    const invalid = loadFixture('okta', 'inline-hook-invalid');
+    const fetchInvalid: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      return new Response(JSON.stringify(invalid), { status: 200, headers: response.headers });
+    };
+    harness = await startHarness({ client: { fetch: fetchInvalid } });
+
+    const error = await rejection(harness.api.getInlineHook('cal1'));
+
+    expect(error).toMatchObject({ kind: 'response', status: 200, operation: 'getInlineHook' });
+    expect(error.message).toContain('/id');
+    expect(error.message).toContain('/status');
+    expect(error.message).not.toContain('secret-path');
   });
 
   it('turns Okta validation failures into an error with the causes', async () => {
