@@ -98,7 +98,7 @@ export async function run(argv: readonly string[], overrides: Partial<CliContext
       context.out(USAGE);
       return command === undefined && !help ? EXIT.usage : EXIT.ok;
     }
-    const load = COMMANDS[command];
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!load) throw new UsageError(`unknown command '${command}': use status, verify or preview`);
     return await (await load())(args, context);
   } catch (error) {

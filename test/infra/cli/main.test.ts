@@ -11,10 +11,12 @@ describe('okta-token-hook (command line)', () => {
 
   it('exits 2 with the usage hint for an unknown command or option', async () => {
     const command = await runCli(['deploy'], { cwd: projectDir() });
+    const inherited = await runCli(['toString'], { cwd: projectDir() });
     const option = await runCli(['status', '--bogus'], { cwd: projectDir() });
 
     expect(command.code).toBe(2);
     expect(command.stderr).toContain("unknown command 'deploy': use status, verify or preview");
+    expect(inherited.code).toBe(2);
     expect(option.code).toBe(2);
     expect(option.stderr).toMatch(/unknown option '--bogus'/);
     expect(option.stderr).toContain('usage: npx okta-token-hook --help');
