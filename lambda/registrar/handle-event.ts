@@ -3,7 +3,7 @@ import type { SecretStore } from '../shared/secret-store.js';
 import { CfnEventSchema, loggableEvent, type OnEventResponse } from './cfn-event.js';
 import { InvalidPropertiesError } from './errors.js';
 import { createResource, deleteResource, updateResource, type LifecycleDeps } from './lifecycle.js';
-import { parseDeleteProperties, parseProperties, sameOrg } from './properties.js';
+import { parseDeleteProperties, parseOldProperties, parseProperties, sameOrg } from './properties.js';
 
 /** Everything `onEvent` needs from outside, so tests drive it with the simulator and a local secret store. */
 export interface EventDeps extends Omit<LifecycleDeps, 'api'> {
@@ -40,7 +40,7 @@ export async function handleEvent(raw: unknown, deps: EventDeps): Promise<OnEven
     }
     case 'Update': {
       const properties = parseProperties(event.ResourceProperties);
-      const old = parseProperties(event.OldResourceProperties, 'OldResourceProperties');
+      const old = parseOldProperties(event.OldResourceProperties, properties);
       const api = await apiFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
       const result = await updateResource({ ...deps, api }, properties, old, event.PhysicalResourceId);
       return { PhysicalResourceId: result.physicalResourceId, Data: result.data };

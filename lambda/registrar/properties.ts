@@ -45,3 +45,23 @@ export function sameOrg(a: string | undefined, b: string | undefined): boolean {
   const normal = (url: string | undefined) => (url ?? '').replace(/\/+$/, '').toLowerCase();
   return normal(a) === normal(b);
 }
+
+/**
+ * The previous properties of an update. Written by an older version they may not pass today's schema:
+ * then what can be read is used, the rest taken from the new properties, and the key is treated as
+ * changed so it is sent again (harmless; skipping it could leave Okta with a stale key).
+ */
+export function parseOldProperties(raw: unknown, current: RegistrarProperties): RegistrarProperties {
+  const strict = RegistrarPropertiesSchema.safeParse(raw);
+  if (strict.success) return strict.data;
+  const loose = DeletePropertiesSchema.safeParse(raw);
+  const readable = loose.success ? loose.data : undefined;
+  return {
+    ...current,
+    OrgUrl: readable?.OrgUrl ?? current.OrgUrl,
+    Target: readable?.Target
+      ? { AuthorizationServer: readable.Target.AuthorizationServer, Policy: readable.Target.Policy, Rule: readable.Target.Rule }
+      : current.Target,
+    ApiKeyVersion: `${current.ApiKeyVersion} (previous version unknown)`,
+  };
+}

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { PREVIOUS_HOOK_HEADER } from '../../../lambda/registrar/hook-definition.js';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
 import { REGISTRAR_ATTRIBUTES } from '../../../lambda/shared/contract.js';
+import { loadFixture } from '../../support/fixtures.js';
 import {
   DEFAULT_RULE,
   expectedRule,
@@ -10,6 +11,7 @@ import {
   startSuite,
   withoutStamp,
   type Org,
+  type Properties,
   type Suite,
 } from './harness.js';
 
@@ -289,6 +291,19 @@ describe('update', () => {
     expect(withoutStamp(org.rule())).toEqual(withoutStamp(ruleBefore));
   });
 
+  it('updates from properties written by an older version of the resource, sending the key again', async () => {
+    const properties = org.properties();
+    const created = await org.create(properties);
+    const legacy = { ...loadFixture<{ ResourceProperties: Properties }>('registrar', 'delete-legacy-properties').ResourceProperties, OrgUrl: org.sim.url };
+    org.sim.resetCalls();
+
+    const updated = await org.update(properties, legacy, created.PhysicalResourceId);
+
+    expect(updated.PhysicalResourceId).toBe(created.PhysicalResourceId);
+    expect(org.sim.calls.map((c) => c.operationId)).toContain('replaceInlineHook');
+    expect(ruleHook(org.rule())).toBe(created.PhysicalResourceId);
+  });
+
   it('reactivates a hook an admin deactivated', async () => {
     const properties = org.properties();
     const created = await org.create(properties);
@@ -368,8 +383,7 @@ describe('delete', () => {
     const properties = org.properties();
     const created = await org.create(properties);
     const legacy = {
-      ...(await import('../../support/fixtures.js')).loadFixture<{ ResourceProperties: Record<string, unknown> }>('registrar', 'delete-legacy-properties')
-        .ResourceProperties,
+      ...loadFixture<{ ResourceProperties: Properties }>('registrar', 'delete-legacy-properties').ResourceProperties,
       OrgUrl: org.sim.url,
       CredentialsSecretArn: org.credentialsArn,
     };
