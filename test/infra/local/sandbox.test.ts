@@ -127,3 +127,31 @@ describe('npm start (the local sandbox)', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('npm start, stopped with Ctrl-C in a terminal', () => {
+  it('runs the sandbox through npm and tsx, and one Ctrl-C to the whole process group cleans up once', async () => {
+    const output = new Output();
+    // A terminal's Ctrl-C signals every process of the foreground group: npm, tsx and the sandbox.
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await output.waitFor(/^ready: /m, STARTUP_LIMIT_MS);
+
+      process.kill(-(child.pid ?? 0), 'SIGINT');
+      await exited;
+
+      const final = output.text.match(/^final state: (.+)$/m);
+      expect(JSON.parse(final?.[1] ?? '{}')).toEqual({ inlineHooks: 0, ruleInlineHook: null, ruleRestored: true });
+      expect(output.text.match(/running the registrar's delete path/g)).toHaveLength(1);
+      expect(output.text).not.toContain('stopping at once');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid ?? 0), 'SIGKILL');
+    }
+  }, STARTUP_LIMIT_MS + 10_000);
+});
