@@ -53,7 +53,7 @@ export interface MintOptions {
   hookTimeoutMs: number;
 }
 
-function findServer(state: SimState, idOrName: string): SimAuthorizationServer {
+function serverByIdOrName(state: SimState, idOrName: string): SimAuthorizationServer {
   const server = state.authorizationServers.find((s) => s.id === idOrName) ?? state.authorizationServers.find((s) => s.name === idOrName);
   if (!server) throw new OAuthSimError('invalid_request', `There is no authorization server '${idOrName}'.`, { status: 404 });
   return server;
@@ -319,7 +319,7 @@ async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, 
  */
 export async function mintTokens(state: SimState, request: MintRequest, options: MintOptions): Promise<MintResult> {
   const started = performance.now();
-  const server = findServer(state, request.authorizationServer);
+  const server = serverByIdOrName(state, request.authorizationServer);
   const client = state.clients.find((c) => c.clientId === request.clientId);
   if (!client) throw new OAuthSimError('invalid_client', 'The client_id provided is not valid.', { status: 401 });
   if (!client.grantTypes.includes(request.grantType)) {

@@ -55,7 +55,7 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function parseBody(route: Route, raw: string): unknown {
+function decodeBody(route: Route, raw: string): unknown {
   if (raw.trim() === '') return undefined;
   if (route.body === 'form') return Object.fromEntries(new URLSearchParams(raw));
   if (route.body !== 'json') return undefined;
@@ -138,7 +138,7 @@ async function handle(deps: ServerDeps, request: IncomingMessage, response: Serv
         );
         if (route.scope) requireScope(principal, route.scope);
       }
-      body = parseBody(route, raw);
+      body = decodeBody(route, raw);
       const simRequest: SimRequest = { method, path: url.pathname, query: url.searchParams, headers: request.headers, params, body, rawBody: raw };
       return await route.handle(simRequest);
     } catch (error) {
