@@ -51,7 +51,9 @@ export const ServiceAppCredentialsSchema = z.strictObject({
   orgUrl: OrgUrlSchema,
   clientId: z.string().min(1, 'clientId is empty'),
   /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or a private JWK. */
-  privateKey: z.union([z.string().includes('PRIVATE KEY', { message: 'privateKey must be a PEM private key' }), PrivateJwkSchema]),
+  privateKey: z.union([z.string().includes('PRIVATE KEY', { message: 'privateKey must be a PEM private key' }), PrivateJwkSchema], {
+    error: 'privateKey must be a PEM private key or a private RSA or EC JWK',
+  }),
   /** The key id registered on the service app (sent as the assertion's `kid`). */
   keyId: z.string().min(1).optional(),
   scopes: z.array(z.string().min(1)).min(1).default([...DEFAULT_SCOPES]),
@@ -70,9 +72,9 @@ interface UnionIssue {
 function describeUnionFailure(issue: UnionIssue): string {
   const input = (typeof issue.input === 'object' && issue.input !== null ? issue.input : {}) as Record<string, unknown>;
   const branch = 'apiToken' in input ? 0 : 'clientId' in input || 'privateKey' in input ? 1 : undefined;
-  if (branch === undefined) return `okta credentials have neither apiToken nor clientId: ${EXPECTED_FORMS}`;
+  if (branch === undefined) return `neither apiToken nor clientId given: ${EXPECTED_FORMS}`;
   const problems = (issue.errors[branch] ?? []).map((e) => (e.path.length ? `${e.path.join('.')}: ${e.message}` : e.message));
-  return `okta credentials (${branch === 0 ? 'SSWS' : 'service app'}) are invalid: ${problems.join('; ')}`;
+  return `${branch === 0 ? 'SSWS' : 'service app'} form: ${problems.join('; ')}`;
 }
 
 export const OktaCredentialsSchema = z.union([SswsCredentialsSchema, ServiceAppCredentialsSchema], {

@@ -84,6 +84,13 @@ describe('OktaCredentialsSchema', () => {
     expect(message).toContain('privateKey');
   });
 
+  it('says what a private key must be when it is neither PEM nor an RSA or EC JWK', () => {
+    const message = messageOf({ orgUrl: 'https://example.okta.com', clientId: 'c', privateKey: { kty: 'oct', k: 'c2VjcmV0' } });
+
+    expect(message).toContain('privateKey must be a PEM private key or a private RSA or EC JWK');
+    expect(message).not.toContain('c2VjcmV0');
+  });
+
   it('refuses a mix of both forms', () => {
     const message = messageOf({ orgUrl: 'https://example.okta.com', apiToken: SECRET, clientId: 'c' });
 
