@@ -1,17 +1,21 @@
-import { HOOK_ENV } from '../shared/contract.js';
+import type { HOOK_ENV } from '../shared/contract.js';
 import { parseHookConfig } from '../shared/hook-config.js';
 import { SecretsManagerStore } from '../shared/secret-store.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from './function-url.js';
 import { createTokenHookFromStore } from './token-hook.js';
 import { transform } from './transform.js';
 
+// The names come from the contract, type-checked: importing its values would load classic zod at cold start.
+const API_KEY_SECRET_ARN: (typeof HOOK_ENV)['apiKeySecretArn'] = 'API_KEY_SECRET_ARN';
+const HOOK_CONFIG: (typeof HOOK_ENV)['hookConfig'] = 'HOOK_CONFIG';
+
 // Module scope is cold start: config parsed and the API key read here (top-level await), where Lambda
 // gives init its burst of CPU, not on Okta's first request.
-const apiKeySecretArn = process.env[HOOK_ENV.apiKeySecretArn];
-if (!apiKeySecretArn) throw new Error(`${HOOK_ENV.apiKeySecretArn} is not set: deploy the hook with its CDK construct`);
+const apiKeySecretArn = process.env[API_KEY_SECRET_ARN];
+if (!apiKeySecretArn) throw new Error(`${API_KEY_SECRET_ARN} is not set: deploy the hook with its CDK construct`);
 
 const hook = await createTokenHookFromStore({
-  config: parseHookConfig(process.env[HOOK_ENV.hookConfig] ?? '{}'),
+  config: parseHookConfig(process.env[HOOK_CONFIG] ?? '{}'),
   secretStore: new SecretsManagerStore(),
   apiKeySecretArn,
   transform,

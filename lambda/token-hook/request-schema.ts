@@ -1,60 +1,63 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Okta's token inline hook request (`TokenRequest` of the spec, contract §1), typed where the hook reads
  * it. Unknown fields are kept (Okta adds fields over time, and rules copy any of them by JSON pointer).
+ * `zod/mini` keeps it off the cold-start path's heaviest import.
  */
 
 const Claims = z.record(z.string(), z.unknown());
 
-const Lifetime = z.looseObject({ expiration: z.number().optional() });
+const Lifetime = z.looseObject({ expiration: z.optional(z.number()) });
 
 export const HookTokenSchema = z.looseObject({
   claims: Claims,
-  token: z.looseObject({ lifetime: Lifetime.optional() }).optional(),
+  token: z.optional(z.looseObject({ lifetime: z.optional(Lifetime) })),
 });
 export type HookToken = z.infer<typeof HookTokenSchema>;
 
-const Scope = z.looseObject({ id: z.string().optional(), action: z.string().optional() });
+const OptionalString = z.optional(z.string());
+
+const Scope = z.looseObject({ id: OptionalString, action: OptionalString });
 
 const ProtocolRequest = z.looseObject({
-  client_id: z.string().optional(),
-  grant_type: z.string().optional(),
-  scope: z.string().optional(),
-  response_type: z.string().optional(),
+  client_id: OptionalString,
+  grant_type: OptionalString,
+  scope: OptionalString,
+  response_type: OptionalString,
 });
 
 export const TokenHookContextSchema = z.looseObject({
-  request: z.looseObject({ id: z.string().optional(), url: z.looseObject({ value: z.string().optional() }).optional() }).optional(),
-  protocol: z
-    .looseObject({
-      type: z.string().optional(),
-      request: ProtocolRequest.optional(),
-      client: z.looseObject({ id: z.string().optional() }).optional(),
-    })
-    .optional(),
-  user: z
-    .looseObject({
-      id: z.string().optional(),
-      profile: z.looseObject({ login: z.string().optional(), firstName: z.string().optional(), lastName: z.string().optional() }).optional(),
-    })
-    .optional(),
-  policy: z.looseObject({ id: z.string().optional(), rule: z.looseObject({ id: z.string().optional() }).optional() }).optional(),
+  request: z.optional(z.looseObject({ id: OptionalString, url: z.optional(z.looseObject({ value: OptionalString })) })),
+  protocol: z.optional(
+    z.looseObject({
+      type: OptionalString,
+      request: z.optional(ProtocolRequest),
+      client: z.optional(z.looseObject({ id: OptionalString })),
+    }),
+  ),
+  user: z.optional(
+    z.looseObject({
+      id: OptionalString,
+      profile: z.optional(z.looseObject({ login: OptionalString, firstName: OptionalString, lastName: OptionalString })),
+    }),
+  ),
+  policy: z.optional(z.looseObject({ id: OptionalString, rule: z.optional(z.looseObject({ id: OptionalString })) })),
 });
 
 export const TOKEN_HOOK_EVENT_TYPE = 'com.okta.oauth2.tokens.transform';
 
 export const TokenHookRequestSchema = z.looseObject({
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   eventType: z.literal(TOKEN_HOOK_EVENT_TYPE),
-  source: z.string().optional(),
-  eventTime: z.string().optional(),
+  source: OptionalString,
+  eventTime: OptionalString,
   data: z.looseObject({
-    context: TokenHookContextSchema.default({}),
+    context: z._default(TokenHookContextSchema, {}),
     /** Present only when an ID token is being minted. */
-    identity: HookTokenSchema.optional(),
-    access: HookTokenSchema.extend({ scopes: z.record(z.string(), Scope).optional() }).optional(),
-    refresh_token: z.looseObject({ jti: z.string().optional() }).optional(),
+    identity: z.optional(HookTokenSchema),
+    access: z.optional(z.extend(HookTokenSchema, { scopes: z.optional(z.record(z.string(), Scope)) })),
+    refresh_token: z.optional(z.looseObject({ jti: OptionalString })),
   }),
 });
 export type TokenHookRequest = z.infer<typeof TokenHookRequestSchema>;
