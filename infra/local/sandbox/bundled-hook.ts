@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HOOK_ENV } from '../../../lambda/shared/contract.js';
@@ -20,12 +20,31 @@ export interface BundledHook {
   dispose(): void;
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes bundles left by sandboxes that were killed before they could clean up. */
+function removeStaleBundles(): void {
+  if (!existsSync(CACHE_DIR)) return;
+  for (const name of readdirSync(CACHE_DIR)) {
+    const pid = Number(/^sandbox-(\d+)-/.exec(name)?.[1]);
+    if (pid && !isRunning(pid)) rmSync(join(CACHE_DIR, name), { recursive: true, force: true });
+  }
+}
+
 /**
  * Bundles the hook with the options CDK uses and loads it as Lambda would: its environment variables
  * set first, then the module imported, which reads its key from Secrets Manager during import (at the
  * endpoint in `AWS_ENDPOINT_URL_SECRETS_MANAGER`).
  */
 export async function loadBundledHook(options: { apiKeySecretArn: string; config: HookConfig }): Promise<BundledHook> {
+  removeStaleBundles();
   const dir = join(CACHE_DIR, `sandbox-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, LAMBDA_BUNDLING.outputFile);
