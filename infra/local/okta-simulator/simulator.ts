@@ -53,6 +53,17 @@ export interface OktaSimulator {
   close(): Promise<void>;
 }
 
+/**
+ * Starts an in-memory Okta org on loopback: the management API operations this project uses, OAuth
+ * service-app tokens, rate limits, injected faults and Okta's token path with the token hook.
+ *
+ * @example
+ * const sim = await startOktaSimulator({ hookTimeoutMs: 500 });
+ * const hooks = await fetch(`${sim.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${sim.apiToken}` } });
+ * const minted = await sim.mintTokens({ authorizationServer: 'default', clientId: SEED.serviceClient.clientId,
+ *   grantType: 'client_credentials', scopes: ['orders.read'] });
+ * await sim.close();
+ */
 export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Promise<OktaSimulator> {
   const host = options.host ?? '127.0.0.1';
   const hookTimeoutMs = options.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
