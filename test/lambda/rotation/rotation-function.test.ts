@@ -104,8 +104,13 @@ describe('key rotation through Okta and Secrets Manager', () => {
     h.afterStep = async (event) => {
       await h.rotationHandler(event);
     };
+    const hookBefore = await h.api.getInlineHook(h.hookId);
 
     const rotated = (await h.rotate()) as { VersionId: string };
+
+    const { lastUpdated: _before, ...unchangedBefore } = hookBefore;
+    const { lastUpdated: _after, ...unchangedAfter } = await h.api.getInlineHook(h.hookId);
+    expect(unchangedAfter).toEqual(unchangedBefore);
 
     const current = await h.store.getSecret(h.apiKeyArn);
     expect(current?.versionId).toBe(rotated.VersionId);

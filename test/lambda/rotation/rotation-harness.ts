@@ -98,7 +98,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   for (let i = 0; i < (options.instances ?? 1); i += 1) await addInstance();
 
   const api = createOktaClient({ credentials });
-  const hook = await api.createInlineHook({ name, uri: emulator.url, authHeader: 'Authorization', authValue: initialKey });
+  const hook = await api.createInlineHook({
+    name,
+    uri: emulator.url,
+    authHeader: 'Authorization',
+    authValue: initialKey,
+    headers: [{ key: 'X-Environment', value: 'rotation-test' }],
+  });
   const rule = await api.getPolicyRule(SEED.defaultServer.id, SEED.defaultPolicy.id, SEED.defaultRule.id);
   await api.replacePolicyRule(SEED.defaultServer.id, SEED.defaultPolicy.id, SEED.defaultRule.id, {
     ...rule,
