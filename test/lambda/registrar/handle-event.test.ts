@@ -150,6 +150,15 @@ describe('create', () => {
     expect(org.rule()).toEqual(before);
   });
 
+  it('says to check the credentials secret when Okta rejects the token, without showing it', async () => {
+    const arn = suite.secrets.createSecret(`bad-token-${Date.now()}`, JSON.stringify({ orgUrl: org.sim.url, apiToken: 'not-a-valid-token-0000' }));
+
+    const creating = org.create(org.properties({ CredentialsSecretArn: arn }));
+
+    await expect(creating).rejects.toThrow(/okta rejected the credentials for .*check the credentials secret/);
+    await expect(creating).rejects.not.toThrow(/not-a-valid-token/);
+  });
+
   it('rejects invalid properties with the paths that are wrong and calls nothing', async () => {
     await expect(org.create(org.properties({ HookUrl: 'not a url', Verify: 'maybe' }))).rejects.toThrow(/HookUrl.*Verify|Verify.*HookUrl/s);
 
