@@ -10,6 +10,11 @@ export const OKTA_HOOK_BUDGET = Duration.seconds(3);
 /** p99 above half of Okta's budget leaves too little room for the network and a cold start. */
 export const DEFAULT_P99_DURATION_THRESHOLD = Duration.millis(OKTA_HOOK_BUDGET.toMilliseconds() / 2);
 
+/** Invalid props. */
+export class HookAlarmsPropsError extends Error {
+  override readonly name = 'HookAlarmsPropsError';
+}
+
 export interface HookAlarmsProps {
   /** The hook function whose metrics are watched (all versions and aliases). */
   readonly function: lambda.IFunction;
@@ -32,8 +37,13 @@ export class HookAlarms extends Construct {
   readonly p99Duration: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: HookAlarmsProps) {
-    super(scope, id);
     const threshold = props.p99DurationThreshold ?? DEFAULT_P99_DURATION_THRESHOLD;
+    if (threshold.toMilliseconds() >= OKTA_HOOK_BUDGET.toMilliseconds()) {
+      throw new HookAlarmsPropsError(
+        `p99DurationThreshold must be below Okta's ${OKTA_HOOK_BUDGET.toMilliseconds()} ms, got ${threshold.toMilliseconds()} ms: by then tokens are already issued without the hook`,
+      );
+    }
+    super(scope, id);
     const fn = props.function;
     const fiveMinutes = Duration.minutes(5);
 
