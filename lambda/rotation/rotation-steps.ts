@@ -25,8 +25,9 @@ export interface RotationDeps {
  * The four steps of a Secrets Manager rotation of the hook's API key. Every step can run again
  * (Secrets Manager retries) and does nothing more the second time. The order keeps every key Okta
  * may send accepted by the hook: the new key is AWSPENDING (which the hook accepts) before Okta gets
- * it, and becomes AWSCURRENT only after Okta has been seen using it. A failed setSecret or testSecret
- * puts the old key back in Okta, so the old key keeps working everywhere until a retry completes.
+ * it, and becomes AWSCURRENT only after Okta has been seen using it. A failed setSecret, testSecret or
+ * finishSecret puts the current key back in Okta, so the old key keeps working everywhere until a retry
+ * completes.
  */
 export async function runRotationStep(event: RotationEvent, deps: RotationDeps): Promise<void> {
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
@@ -118,13 +119,28 @@ async function testSecret(context: StepContext): Promise<void> {
   deps.log({ event: 'rotation-key-tested', secretId, versionId: token, hookId: hook.id });
 }
 
-/** Moves AWSCURRENT to the new version; the old one becomes AWSPREVIOUS and stops being accepted. */
-async function finishSecret({ secretId, token, deps }: StepContext, versions: Record<string, string[]>): Promise<void> {
+/**
+ * Moves AWSCURRENT to the new version; the old one becomes AWSPREVIOUS and stops being accepted. On
+ * failure Okta gets whatever is AWSCURRENT now, so it does not keep sending a key left pending.
+ */
+async function finishSecret(context: StepContext, versions: Record<string, string[]>): Promise<void> {
+  const { secretId, token, deps } = context;
   const current = Object.entries(versions).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
   if (!current) {
     throw new RotationStateError(`secret ${secretId} has no AWSCURRENT version: restore one before rotating`);
   }
-  await deps.secrets.promoteVersion(secretId, token, current);
+  try {
+    await deps.secrets.promoteVersion(secretId, token, current);
+  } catch (error) {
+    const okta = await deps.okta();
+    const hook = await findTokenHook(okta, deps.hookName);
+    await restoreCurrentKey(context, okta, hook.id, 'finishSecret');
+    throw new KeyChangeError(
+      `secrets manager did not make the new key current (${describe(error)}): okta has the current key again; ` +
+        'secrets manager retries the rotation, or run rotate-secret again',
+      { cause: error },
+    );
+  }
   deps.log({ event: 'rotation-finished', secretId, versionId: token, previousVersionId: current });
 }
 

@@ -175,6 +175,41 @@ describe('key rotation through Okta and Secrets Manager', () => {
     expect(h.oktaKey()).toBe((await h.store.getSecret(h.apiKeyArn))?.value);
   });
 
+  it('changes nothing when Secrets Manager fails createSecret, and a retried rotation completes', async () => {
+    harness = await startHarness();
+    const h = harness;
+    h.sm.injectFault('PutSecretValue', 1);
+
+    const failed = h.rotate();
+
+    await expect(failed).rejects.toThrow(/createSecret/);
+    expect(h.oktaKey()).toBe(h.initialKey);
+    expect((await h.store.getSecret(h.apiKeyArn))?.value).toBe(h.initialKey);
+    expect(new Set(await h.hookStatuses(h.initialKey))).toEqual(new Set([200]));
+    await h.rotate();
+    expect(h.oktaKey()).toBe((await h.store.getSecret(h.apiKeyArn))?.value);
+    expect(h.oktaKey()).not.toBe(h.initialKey);
+  });
+
+  it('gives Okta the current key back when finishSecret cannot promote, and a retried rotation completes', async () => {
+    harness = await startHarness({ instances: 2 });
+    const h = harness;
+    h.sm.injectFault('UpdateSecretVersionStage', 1);
+    const load = startLoad(h.okta);
+
+    const failed = h.rotate();
+
+    await expect(failed).rejects.toThrow(/finishSecret/);
+    expect(h.oktaKey()).toBe(h.initialKey);
+    expect((await h.store.getSecret(h.apiKeyArn))?.value).toBe(h.initialKey);
+    expect(new Set(await h.hookStatuses(h.initialKey))).toEqual(new Set([200]));
+    await h.rotate();
+    const { total, statuses } = await load.stop();
+    expect(statuses).toEqual({ 'applied:200': total });
+    expect(h.oktaKey()).toBe((await h.store.getSecret(h.apiKeyArn))?.value);
+    expect(h.oktaKey()).not.toBe(h.initialKey);
+  });
+
   it('refuses a step for a version that is not part of the rotation', async () => {
     harness = await startHarness();
     const h = harness;
