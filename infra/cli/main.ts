@@ -6,12 +6,12 @@ export const USAGE = `okta-token-hook: see and check the Okta token inline hook 
 
 usage:
   okta-token-hook status  [--env NAME] [--outputs FILE] [--hook-name NAME] [--hook-url URL]
-  okta-token-hook verify  [--env NAME] [--outputs FILE] [--hook-name NAME]
+  okta-token-hook verify  [request.json] [--env NAME] [--outputs FILE] [--hook-name NAME]
   okta-token-hook preview <request.json> [--env NAME]
 
 commands:
   status    the hook in Okta (status, URL, name), the rule it is attached to, and drift
-  verify    runs Okta's /execute against the live hook: its answer and the latency
+  verify    runs Okta's /execute against the live hook (a sample request, or yours): its answer and latency
   preview   runs the claim logic on a token hook request file, locally: the resulting tokens and commands
 
 options:

@@ -1,33 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { evaluate } from '../../../lambda/token-hook/evaluate.js';
-import { parseTokenHookRequest, type HookToken } from '../../../lambda/token-hook/request-schema.js';
+import type { HookToken } from '../../../lambda/token-hook/request-schema.js';
 import { transform } from '../../../lambda/token-hook/transform.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError, EXIT, UsageError } from '../cli-error.js';
 import { renderClaimsTable, summarizeChanges } from '../claims-table.js';
 import { loadProjectEnvironment } from '../environment.js';
 import type { CommandArgs } from '../main.js';
+import { readRequestFile } from '../request-file.js';
 
 const TOKENS = [
   { kind: 'access', title: 'access token' },
   { kind: 'identity', title: 'ID token' },
 ] as const;
-
-function readRequest(cwd: string, file: string): unknown {
-  const path = resolve(cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${path}: give the path of a token hook request saved as JSON`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new CliError(`${path} is not JSON: save the request body Okta sends (e.g. from the admin console's hook preview)`);
-  }
-}
 
 function lifetime(token: HookToken): number | undefined {
   return token.token?.lifetime?.expiration;
@@ -39,12 +23,7 @@ export async function preview(args: CommandArgs, context: CliContext): Promise<n
   if (file === undefined) throw new UsageError('preview needs a request file: okta-token-hook preview <request.json>');
   if (extra.length) throw new UsageError(`preview takes one request file, got also: ${extra.join(' ')}`);
   const environment = loadProjectEnvironment(context.cwd, args.envName);
-  const parsed = parseTokenHookRequest(readRequest(context.cwd, file));
-  if (!parsed.ok) {
-    const problems = parsed.problems.map((p) => `${p.path} (${p.problem})`).join(', ');
-    throw new CliError(`${file} is not a token hook request (the hook would answer 400): ${problems}`);
-  }
-  const { request } = parsed;
+  const { request } = readRequestFile(context.cwd, file);
   const out = context.out;
   out(`preview: ${file} through the rules of environment '${environment.name}' and lambda/token-hook/transform.ts`);
 

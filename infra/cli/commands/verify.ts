@@ -5,16 +5,19 @@ import { sampleTokenRequest } from '../../../lambda/registrar/sample-token-reque
 import type { CliContext } from '../cli-context.js';
 import { CliError, EXIT, UsageError } from '../cli-error.js';
 import { formatValue } from '../claims-table.js';
+import { readRequestFile } from '../request-file.js';
 import { connect, describeTarget, findHook, resolveTarget } from '../live-hook.js';
 import type { CommandArgs } from '../main.js';
 
 /**
- * `verify`: Okta calls the live hook through `/execute` with the registrar's representative request
- * (aimed at the environment's rule); shows the answer and the round trip. 3 when the answer is not
- * a valid token hook response, or an error.
+ * `verify [request.json]`: Okta calls the live hook through `/execute` with the given request, or the
+ * registrar's representative one aimed at the environment's rule; shows the answer and the round trip.
+ * 3 when the answer is not a valid token hook response, or an error.
  */
 export async function verify(args: CommandArgs, context: CliContext): Promise<number> {
-  if (args.positionals.length) throw new UsageError(`verify takes no arguments, got: ${args.positionals.join(' ')}`);
+  const [file, ...extra] = args.positionals;
+  if (extra.length) throw new UsageError(`verify takes at most one request file, got also: ${extra.join(' ')}`);
+  const given = file === undefined ? undefined : readRequestFile(context.cwd, file).raw;
   const deployment = await connect(args, context);
   const [{ hook }, location] = await Promise.all([findHook(deployment), resolveTarget(deployment)]);
   if (!hook) {
@@ -25,12 +28,12 @@ export async function verify(args: CommandArgs, context: CliContext): Promise<nu
   }
   const out = context.out;
   out(`verify: okta calls hook ${hook.name} (${hook.id}, ${hook.status}) at ${hook.channel.config.uri}`);
-  out(`  with a sample authorization-code request aimed at rule ${describeTarget(deployment, location)}`);
+  out(given ? `  with the request in ${file}` : `  with a sample authorization-code request aimed at rule ${describeTarget(deployment, location)}`);
 
   const started = performance.now();
   let answer: unknown;
   try {
-    answer = await deployment.api.executeInlineHook(hook.id, sampleTokenRequest(deployment.api.orgUrl, location));
+    answer = await deployment.api.executeInlineHook(hook.id, given ?? sampleTokenRequest(deployment.api.orgUrl, location));
   } catch (error) {
     if (!(error instanceof OktaApiError)) throw error;
     const code = error.errorCode ? ` ${error.errorCode}` : '';

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENVIRONMENT, HOOK_NAME, projectDir, runCli, setRuleHook, simulatedOrg, type SimulatedOrg } from './cli-harness.js';
 
@@ -23,6 +24,16 @@ describe('okta-token-hook verify', () => {
     expect(result.stdout).toMatch(/^ {2}com\.okta\.access\.patch\n {4}add +\/claims\/login = verify@example\.com$/m);
     expect(result.stdout).toMatch(/^ {2}com\.okta\.identity\.patch$/m);
     expect(org.sim.calls.filter((call) => call.operationId === 'executeInlineHook')).toHaveLength(1);
+  });
+
+  it('sends the request from a file instead of the sample, when given one', async () => {
+    const file = fileURLToPath(new URL('../../fixtures/cli/request-client-credentials.json', import.meta.url));
+
+    const result = await runCli(['verify', file, '--env', ENVIRONMENT], { cwd: projectDir(), env: org.env });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`with the request in ${file}`);
+    expect(result.stdout).toMatch(/with 1 command\(s\)\n {2}com\.okta\.access\.patch\n {4}add +\/claims\/caller = service$/m);
   });
 
   it('fails with exit 3 when the hook cannot be reached', async () => {
