@@ -28,11 +28,11 @@ export class OktaTokenHookStack extends Stack {
   readonly hook: OktaTokenHook;
 
   constructor(scope: Construct, id: string, props: OktaTokenHookStackProps) {
-    const { environment } = props;
+    const { environment, hookEntry, registrarEntry, ...stackProps } = props;
     super(scope, id, {
       description: `Okta token inline hook '${environment.hookName}' for ${environment.orgUrl} (environment ${environment.name})`,
-      env: props.env ?? { account: environment.account, region: environment.region },
-      ...props,
+      ...stackProps,
+      env: stackProps.env ?? { account: environment.account, region: environment.region },
     });
     Tags.of(this).add('okta-token-hook:environment', environment.name);
 
@@ -52,8 +52,8 @@ export class OktaTokenHookStack extends Stack {
       retainOnDelete: environment.retainOnDelete,
       verify: environment.verify,
       rotation: { enabled: environment.rotation.enabled, schedule: Duration.days(environment.rotation.scheduleDays) },
-      hookEntry: props.hookEntry,
-      registrarEntry: props.registrarEntry,
+      hookEntry,
+      registrarEntry,
     });
 
     new CfnOutput(this, 'FunctionUrl', { value: this.hook.url, description: 'The URL Okta calls' });
