@@ -26,6 +26,18 @@ async function apiFor(deps: EventDeps, credentialsSecretArn: string, orgUrl: str
 export async function handleEvent(raw: unknown, deps: EventDeps): Promise<OnEventResponse> {
   const log = deps.log ?? (() => undefined);
   if (typeof raw === 'object' && raw !== null) log({ event: 'request', request: loggableEvent(raw as Record<string, unknown>) });
+  try {
+    const response = await dispatch(raw, deps, log);
+    log({ event: 'response', response });
+    return response;
+  } catch (error) {
+    // The message becomes the stack event's reason; the log keeps it beside the Okta calls that led to it.
+    log({ event: 'failed', error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+    throw error;
+  }
+}
+
+async function dispatch(raw: unknown, deps: EventDeps, log: (event: object) => void): Promise<OnEventResponse> {
   const parsed = CfnEventSchema.safeParse(raw);
   if (!parsed.success) {
     throw new InvalidPropertiesError(`not a custom resource event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);

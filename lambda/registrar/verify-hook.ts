@@ -48,7 +48,9 @@ export async function verifyHook(
     try {
       answer = await api.executeInlineHook(hookId, payload);
     } catch (error) {
-      const transient = error instanceof OktaApiError && (TRANSIENT_STATUSES.has(error.status) || error.status >= 500);
+      // Status 0: no answer from Okta in time, after the client's own retries; worth another try too.
+      const transient =
+        error instanceof OktaApiError && (error.status === 0 || error.status >= 500 || TRANSIENT_STATUSES.has(error.status));
       if (!transient) throw error;
       lastReason = describeAnswer(error);
       deps.log({ event: 'verify-retry', hookId, attempt, reason: lastReason });
