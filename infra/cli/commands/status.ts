@@ -1,3 +1,4 @@
+import { previousHookOf } from '../../../lambda/registrar/hook-definition.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT, UsageError } from '../cli-error.js';
 import { findDrift, ruleHookId } from '../drift.js';
@@ -21,6 +22,11 @@ export async function status(args: CommandArgs, context: CliContext): Promise<nu
   out('');
   out(field('hook', hook ? `${hook.name} (${hook.id}), ${hook.status}` : `${deployment.hookName}: not found in okta`));
   if (hook) out(field('  calls', hook.channel.config.uri));
+  const replaced = hook ? previousHookOf(hook) : undefined;
+  if (replaced) {
+    const name = hooksById.get(replaced)?.name;
+    out(field('  replaces', `hook ${replaced}${name ? ` (${name})` : ''} on the rule; destroying the stack puts it back`));
+  }
   out(field('  deployed', facts.hookUrl ?? 'unknown: give --hook-url or an outputs file (cdk deploy --outputs-file) to compare'));
   out(field('rule', describeTarget(deployment, location)));
   const attached = ruleHookId(rule);

@@ -92,6 +92,17 @@ describe('okta-token-hook status', () => {
     expect(result.stdout).toContain(`calls another hook, 'someone-elses-hook' (${other.id})`);
   });
 
+  it('names the hook ours replaced on the rule, which a destroy puts back', async () => {
+    const previous = await org.api.createInlineHook({ name: 'the-old-hook', uri: 'https://hooks.example.com/old', authHeader: 'Authorization', authValue: 'k' });
+    const headers = [{ key: 'X-Token-Hook-Replaces', value: previous.id }];
+    await org.api.replaceInlineHook(org.hookId, { name: HOOK_NAME, uri: org.hook.url, authHeader: 'Authorization', authValue: org.hook.apiKey ?? '', headers });
+
+    const result = await runCli(['status', '--env', ENVIRONMENT], { cwd: projectDir(outputs(org.hook.url)), env: org.env });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^ {2}replaces +hook ${previous.id} \\(the-old-hook\\) on the rule; destroying the stack puts it back$`, 'm'));
+  });
+
   it('says which scope is missing when the credentials may not read the rules', async () => {
     const token = org.sim.addApiToken({ scopes: ['okta.inlineHooks.read'] });
 
