@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { SecretStore } from '../shared/secret-store.js';
 
 /**
@@ -38,8 +38,13 @@ export interface ApiKeyVerifierOptions {
   readonly recheckIntervalMs?: number;
 }
 
+type OneShotHash = (algorithm: string, data: string, outputEncoding: 'buffer') => Buffer;
+// crypto.hash (Node >= 20.12) skips building a Hash object on every request; @types/node 20 lacks it.
+const oneShotHash = (crypto as unknown as { hash?: OneShotHash }).hash;
+
 // Digests have one length whatever the input, so the comparison time says nothing about the key.
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const digest = (value: string): Buffer =>
+  oneShotHash ? oneShotHash('sha256', value, 'buffer') : crypto.createHash('sha256').update(value, 'utf8').digest();
 
 export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVerifier {
   const { secretStore, secretId } = options;
@@ -74,14 +79,14 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
 
   const matches = (presented: Buffer): boolean => {
     let found = false;
-    for (const key of keys) found = timingSafeEqual(key, presented) || found;
+    for (const key of keys) found = crypto.timingSafeEqual(key, presented) || found;
     return found;
   };
 
   // Okta sending the pending key means the rotation reached setSecret; re-reading (once per interval)
   // notices when it finishes, so the retired key stops working instead of staying cached.
   const refreshIfRotating = async (presented: Buffer): Promise<void> => {
-    if (!pendingOnly || !timingSafeEqual(pendingOnly, presented) || reading || clock.now() - lastRead < interval) return;
+    if (!pendingOnly || !crypto.timingSafeEqual(pendingOnly, presented) || reading || clock.now() - lastRead < interval) return;
     await read().catch(() => undefined);
   };
 

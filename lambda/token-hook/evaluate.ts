@@ -18,17 +18,27 @@ export type Decision =
   | { readonly outcome: 'denied'; readonly summary: string; readonly appliedRules: string[] }
   | { readonly outcome: 'patched' | 'unchanged'; readonly encoded: EncodedChanges; readonly appliedRules: string[] };
 
+/**
+ * Like `evaluate`, but synchronous when the transform is: the hook arms its deadline timer only for an
+ * asynchronous transform (a synchronous one cannot be interrupted by a timer anyway).
+ */
+export function decide(request: TokenHookRequest, config: Pick<HookConfig, 'rules'>, transform: Transform = noTransform): Decision | Promise<Decision> {
+  const changes = createChangeSet();
+  const editor = editorFor(changes);
+  const appliedRules = applyRules(config.rules, request, editor);
+  const finish = (): Decision => {
+    if (changes.denial !== undefined) return { outcome: 'denied', summary: changes.denial, appliedRules };
+    const encoded = encodeChanges(request, changes);
+    return { outcome: encoded.commands.length > 0 ? 'patched' : 'unchanged', encoded, appliedRules };
+  };
+  const pending = transform(request, editor);
+  return pending instanceof Promise ? pending.then(finish) : finish();
+}
+
 export async function evaluate(
   request: TokenHookRequest,
   config: Pick<HookConfig, 'rules'>,
   transform: Transform = noTransform,
 ): Promise<Decision> {
-  const changes = createChangeSet();
-  const editor = editorFor(changes);
-  const appliedRules = applyRules(config.rules, request, editor);
-  const pending = transform(request, editor);
-  if (pending) await pending;
-  if (changes.denial !== undefined) return { outcome: 'denied', summary: changes.denial, appliedRules };
-  const encoded = encodeChanges(request, changes);
-  return { outcome: encoded.commands.length > 0 ? 'patched' : 'unchanged', encoded, appliedRules };
+  return decide(request, config, transform);
 }

@@ -20,8 +20,18 @@ export function queryParameter(url: string, name: string): string | undefined {
   const start = url.indexOf('?');
   if (start < 0) return undefined;
   const end = url.indexOf('#', start);
+  // Scanned by hand: URLSearchParams decodes every pair, and this runs on every request.
+  for (const pair of url.slice(start + 1, end < 0 ? undefined : end).split('&')) {
+    const split = pair.indexOf('=');
+    const key = split < 0 ? pair : pair.slice(0, split);
+    if (decodeComponent(key) === name) return split < 0 ? '' : decodeComponent(pair.slice(split + 1));
+  }
+  return undefined;
+}
+
+function decodeComponent(text: string): string | undefined {
   try {
-    return new URLSearchParams(url.slice(start + 1, end < 0 ? undefined : end)).get(name) ?? undefined;
+    return decodeURIComponent(text.replaceAll('+', ' '));
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import { createApiKeyVerifier, systemClock, type ApiKeyVerifier, type Clock } fr
 import { ClaimEditError } from './change-set.js';
 import { CommandEncodingError, MAX_RESPONSE_BYTES } from './encode.js';
 import { DeadlineExceededError, errorToResponse, HookRequestError } from './errors.js';
-import { evaluate, noTransform, type Decision, type Transform } from './evaluate.js';
+import { decide, noTransform, type Decision, type Transform } from './evaluate.js';
 import { headerOf, JSON_HEADERS, jsonResult, type FunctionUrlEvent, type FunctionUrlResult } from './function-url.js';
 import { consoleLogger, type HookLogger, type HookLogLine } from './log.js';
 import { parseTokenHookRequest, type TokenHookRequest } from './request-schema.js';
@@ -109,7 +109,8 @@ export function createTokenHook(options: TokenHookOptions): TokenHook {
       }
       const request = parseRequest(body);
       eventId = request.eventId.slice(0, 128);
-      const decision = await withDeadline(evaluate(request, config, transform), config.deadlineMs);
+      const decided = decide(request, config, transform);
+      const decision = decided instanceof Promise ? await withDeadline(decided, config.deadlineMs) : decided;
       result = answer(decision);
       line = {
         eventId,

@@ -97,5 +97,8 @@ describe('request values', () => {
   it("reads query parameters of Okta's placeholder URLs", () => {
     expect(queryParameter('https://{yourOktaDomain}/v1/authorize?scope=openid+profile&state=s#frag', 'scope')).toBe('openid profile');
     expect(queryParameter('https://{yourOktaDomain}/v1/authorize', 'scope')).toBeUndefined();
+    expect(queryParameter('https://x/v1/authorize?flag&bad=%E0%A4%A&a%20b=1', 'flag')).toBe('');
+    expect(queryParameter('https://x/v1/authorize?flag&bad=%E0%A4%A&a%20b=1', 'bad')).toBeUndefined();
+    expect(queryParameter('https://x/v1/authorize?flag&bad=%E0%A4%A&a%20b=1', 'a b')).toBe('1');
   });
 });
