@@ -79,14 +79,15 @@ export function createRotationHandler(options: RotationFunctionOptions) {
       const api = createOktaClient({ log, sleep, ...options.oktaClient, credentials });
       return deadline === undefined ? api : withDeadline(api, deadline);
     };
-    log({ event: 'rotation-step', step: parsed.data.Step, secretId: parsed.data.SecretId, versionId: parsed.data.ClientRequestToken });
+    const { Step: step, SecretId: secretId, ClientRequestToken: versionId } = parsed.data;
+    log({ event: 'rotation-step', step, secretId, versionId });
+    const verifyDeps = { sleep, now: Date.now, log: (event: object) => log(event as Record<string, unknown>) };
     await runRotationStep(parsed.data, {
       secrets: options.secrets,
       okta,
       hookName,
       newKey: generateApiKey,
-      verify: (api, hookId) =>
-        verifyHook(api, hookId, sampleTokenRequest(api.orgUrl, VERIFY_LOCATION), verifyOptions, { sleep, now: Date.now, log: (event) => log(event as Record<string, unknown>) }),
+      verify: (api, hookId) => verifyHook(api, hookId, sampleTokenRequest(api.orgUrl, VERIFY_LOCATION), verifyOptions, verifyDeps),
       settle: () => sleep(settleDelayMs),
       log,
     });

@@ -6,17 +6,14 @@ import { definitionWithKey, findTokenHook } from './token-hook-lookup.js';
 
 export interface RotationDeps {
   readonly secrets: SecretStore;
-  /** The Okta client; built on first use, since createSecret and finishSecret do not call Okta. */
+  /** The Okta client, built only when a step calls Okta (createSecret never does). */
   readonly okta: () => Promise<OktaApi>;
   /** Name of the token hook whose key this secret holds. */
   readonly hookName: string;
   readonly newKey: () => string;
   /** Has Okta call the hook (`/execute`) with the key it now holds; throws when that fails. */
   readonly verify: (okta: OktaApi, hookId: string) => Promise<void>;
-  /**
-   * Waits longer than the hook's key re-read interval before Okta gets the new key (see setSecret);
-   * `settleDelayMs` below.
-   */
+  /** Waits longer than the hook's key re-read interval before Okta gets the new key (see setSecret). */
   readonly settle: () => Promise<void>;
   readonly log: (event: Readonly<Record<string, unknown>>) => void;
 }
