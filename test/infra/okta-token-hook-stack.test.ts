@@ -105,6 +105,20 @@ describe('OktaTokenHookStack', () => {
     });
   });
 
+  it('imports the credentials secret by a partial ARN, matching the suffix Secrets Manager adds', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta/creds';
+    const template = Template.fromStack(stackFor('prod', { ...base, credentialsSecret: arn }));
+
+    template.hasResourceProperties(CUSTOM_RESOURCE_TYPE, { CredentialsSecretArn: arn });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'secretsmanager:GetSecretValue', Resource: Match.arrayWith([`${arn}-??????`]) }),
+        ]),
+      },
+    });
+  });
+
   it('sends alarms to a new SSL-only topic with an e-mail subscription', () => {
     const template = Template.fromStack(stackFor('prod', { ...base, alarms: { email: 'ops@acme.com' } }));
     const topic = { Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0]! };
