@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import {
   DEADLINE_MARGIN_MS,
@@ -171,5 +172,23 @@ describe('environmentNames', () => {
   it('lists the environments sorted, or none when the key is missing', () => {
     expect(environmentNames(contextWith({ b: {}, a: {} }))).toEqual(['a', 'b']);
     expect(environmentNames({})).toEqual([]);
+  });
+});
+
+describe('infra/config.ts', () => {
+  it('loads without aws-cdk-lib, so the sandbox and the CLI stay fast', async () => {
+    const result = await build({
+      entryPoints: [new URL('../../infra/config.ts', import.meta.url).pathname],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      metafile: true,
+      logLevel: 'silent',
+    });
+
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((path) => path.includes('zod'))).toBe(true);
+    expect(inputs.filter((path) => /aws-cdk-lib|constructs/.test(path))).toEqual([]);
   });
 });
