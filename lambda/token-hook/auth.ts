@@ -20,7 +20,7 @@ export const DEFAULT_KEY_RECHECK_INTERVAL_MS = 5_000;
 export type KeyCheck = 'accepted' | 'rejected';
 
 export interface ApiKeyVerifier {
-  /** Reads the current and pending keys; the hook calls it during init. */
+  /** Reads the current key; the hook calls it during init. */
   load(): Promise<void>;
   check(presented: string | undefined): Promise<KeyCheck>;
 }
@@ -56,8 +56,8 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   let lastRead = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | undefined;
 
-  // Both stages, also at cold start: mid-rotation Okta may already send the pending key. Pending first,
-  // then current, one after the other: a read that straddles finishSecret (AWSCURRENT moves to the new
+  // Both stages: mid-rotation Okta may already send the pending key. Pending first, then current, one
+  // after the other: a read that straddles finishSecret (AWSCURRENT moves to the new
   // key, then AWSPENDING goes) still finds the new key in one of the two.
   const read = (): Promise<void> => {
     reading ??= (async () => {
@@ -90,8 +90,16 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
     await read().catch(() => undefined);
   };
 
+  // Cold start reads AWSCURRENT only: one round trip on the init path. The read does not count toward the
+  // interval, so the first key that does not match re-reads both stages at once, and a cold start in the
+  // middle of a rotation still accepts the pending key on Okta's first request.
+  const loadCurrent = async (): Promise<void> => {
+    const current = await secretStore.getSecret(secretId, { stage: 'AWSCURRENT' });
+    if (current && current.value.length > 0) keys = [digest(current.value)];
+  };
+
   return {
-    load: read,
+    load: loadCurrent,
     async check(value) {
       if (!value) return 'rejected';
       const presented = digest(value);
