@@ -107,9 +107,11 @@ export class OktaTokenHook extends Construct {
   readonly hookId: string;
 
   constructor(scope: Construct, id: string, props: OktaTokenHookProps) {
-    super(scope, id);
     const timeout = props.timeout ?? DEFAULT_HOOK_TIMEOUT;
-    this.hookConfig = validate(props, timeout);
+    // Before super: invalid props leave nothing half-built in the tree.
+    const hookConfig = validate(props, timeout);
+    super(scope, id);
+    this.hookConfig = hookConfig;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
 
     this.apiKeySecret = new secretsmanager.Secret(this, 'ApiKey', {
