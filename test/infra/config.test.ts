@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEADLINE_MARGIN_MS,
   EnvironmentConfigError,
+  EnvironmentSchema,
   UnknownEnvironmentError,
   environmentNames,
   loadEnvironment,
@@ -190,5 +191,16 @@ describe('infra/config.ts', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((path) => path.includes('zod'))).toBe(true);
     expect(inputs.filter((path) => /aws-cdk-lib|constructs/.test(path))).toEqual([]);
+  });
+});
+
+describe('README Configuration section', () => {
+  it('documents every key of an environment, and no other', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Configuration\n'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration\n') + 1));
+
+    const documented = new Set([...section.matchAll(/^\| `([A-Za-z]+)(?:\.[A-Za-z]+)?` \|/gm)].map((match) => match[1]));
+
+    expect([...documented].sort()).toEqual(Object.keys(EnvironmentSchema.shape).sort());
   });
 });
