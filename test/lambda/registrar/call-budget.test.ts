@@ -51,6 +51,12 @@ describe('Okta calls per operation', () => {
     expect(calls.lookups).toBe(3);
   });
 
+  it('skips /execute when verification is turned off', async () => {
+    await org.create(org.properties({ Verify: 'false' }));
+
+    expect(count('create without verification').verification).toBe(0);
+  });
+
   it('makes no Okta write on an update that changes nothing in Okta', async () => {
     const properties = org.properties();
     const created = await org.create(properties);
