@@ -43,7 +43,7 @@ describe('key rotation through Okta and Secrets Manager', () => {
     };
     const load = startLoad(h.okta);
     await sleep(50);
-    // One more that reads the key just before the rotation starts: setSecret must wait for it.
+    // One more cold start just before the rotation starts.
     await h.addInstance();
 
     const rotated = (await h.rotate()) as { VersionId: string };
@@ -75,6 +75,8 @@ describe('key rotation through Okta and Secrets Manager', () => {
       if (put) await probeWithOktaKey(h, probes)();
       put ||= method === 'PUT';
     };
+    // A wrong key makes every instance re-read the secret now, just before the rotation starts.
+    expect(new Set(await h.hookStatuses('not-the-key'))).toEqual(new Set([401]));
     // Without the wait, testSecret sees the rejection too and fails the rotation.
     const rotated = await h.rotate().then(
       () => true,
@@ -83,7 +85,7 @@ describe('key rotation through Okta and Secrets Manager', () => {
     return { probes, rotated };
   }
 
-  it('waits before giving Okta the key until a hook that read the secret just before the rotation may read it again', async () => {
+  it('waits before giving Okta the key until a hook that re-read the secret just before the rotation may read it again', async () => {
     const { probes, rotated } = await probesAfterPut(900);
 
     expect(rotated).toBe(true);
