@@ -271,7 +271,7 @@ async function resolveOld(ctx: Context, target: HookTarget): Promise<RuleLocatio
     return await ctx.resolveTarget(ctx.api, target);
   } catch (error) {
     if (isMissingTarget(error)) {
-      ctx.log({ event: 'old-target-gone', target });
+      ctx.log({ event: 'target-gone', target });
       return undefined;
     }
     throw error;

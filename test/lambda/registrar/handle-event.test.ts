@@ -383,9 +383,17 @@ describe('delete', () => {
     const properties = org.properties();
     const created = await org.create(properties);
 
-    await org.remove({ ...properties, Target: { AuthorizationServer: 'default', Policy: 'Default Policy', Rule: 'a rule that is gone' } }, created.PhysicalResourceId);
+    const { authServerId, policyId, ruleId } = DEFAULT_RULE;
+    const removed = await fetch(`${org.sim.url}/api/v1/authorizationServers/${authServerId}/policies/${policyId}/rules/${ruleId}`, {
+      method: 'DELETE',
+      headers: { authorization: `SSWS ${org.sim.apiToken}` },
+    });
 
+    await org.remove(properties, created.PhysicalResourceId);
+
+    expect(removed.status).toBe(204);
     expect(org.hookIds()).toEqual([]);
+    expect(org.log).toContainEqual(expect.objectContaining({ event: 'target-gone' }));
   });
 
   it('deletes cleanly with properties written by an older version of the resource', async () => {
