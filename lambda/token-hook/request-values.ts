@@ -8,7 +8,7 @@ export function valueAtPointer(document: unknown, pointer: string): unknown {
   let current: unknown = document;
   for (const raw of pointer.slice(1).split('/')) {
     if (current === null || typeof current !== 'object') return undefined;
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    const key = raw.includes('~') ? raw.replaceAll('~1', '/').replaceAll('~0', '~') : raw;
     if (!Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
@@ -30,6 +30,7 @@ export function queryParameter(url: string, name: string): string | undefined {
 }
 
 function decodeComponent(text: string): string | undefined {
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));
   } catch {
