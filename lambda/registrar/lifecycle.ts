@@ -12,8 +12,7 @@ import {
 } from './errors.js';
 import { desiredHook, hookDifferences, previousHookOf, withKey } from './hook-definition.js';
 import { explainAccessError } from './permissions.js';
-import type { DeleteProperties } from './properties.js';
-import { sameOrg } from './properties.js';
+import { sameOrg, type DeleteProperties } from './properties.js';
 import { hookIdOf, setRuleHook } from './rule-hook.js';
 import { sampleTokenRequest } from './sample-token-request.js';
 import { failAfterUndo, UndoStack } from './undo-stack.js';
@@ -36,15 +35,7 @@ export interface LifecycleResult {
   readonly data: Record<string, string>;
 }
 
-interface Context {
-  readonly api: OktaApi;
-  readonly secrets: SecretStore;
-  readonly resolveTarget: LifecycleDeps['resolveTarget'];
-  readonly verify: VerifyOptions;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly now: () => number;
-  readonly log: (event: object) => void;
-}
+type Context = Required<LifecycleDeps>;
 
 function contextOf(deps: LifecycleDeps): Context {
   return {
