@@ -28,7 +28,10 @@ export const REGISTRAR_ATTRIBUTES = {
   authorizationServerId: 'AuthorizationServerId',
   policyId: 'PolicyId',
   ruleId: 'RuleId',
-  /** The hook that was on the rule before ours, restored on delete; '' when there was none. */
+  /**
+   * The hook that was on the rule before ours, restored on delete; '' when there was none. Informational:
+   * CloudFormation hands Data to no later event, so the registrar keeps the id on its hook in Okta.
+   */
   previousHookId: 'PreviousHookId',
 } as const;
 
