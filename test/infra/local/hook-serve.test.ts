@@ -8,7 +8,7 @@ import { startLocalSecretsManager, type LocalSecretsManager } from '../../../inf
 import { SecretsManagerStore } from '../../../lambda/shared/secret-store.js';
 import type { HookLogLine } from '../../../lambda/token-hook/log.js';
 import { loadFixture } from '../../support/fixtures.js';
-import { specErrors } from '../../support/okta-spec.js';
+import { specErrors, specExample } from '../../support/okta-spec.js';
 
 // Okta's side of the wire: a POST of the fixture, as Okta sends it, to the served hook.
 let served: ServedHook;
@@ -42,6 +42,15 @@ describe('hook:serve with the example environment', () => {
       },
       { type: 'com.okta.identity.patch', value: [{ op: 'add', path: '/claims/login', value: 'administrator1@clouditude.net' }] },
     ]);
+  });
+
+  it("answers Okta's own example request with commands valid against the spec", async () => {
+    const response = await post(JSON.stringify(specExample('TokenPayLoadExample')));
+
+    const answer = (await response.json()) as any;
+    expect(response.status).toBe(200);
+    expect(specErrors('TokenHookResponse', answer)).toBe('');
+    expect(answer.commands.map((command: { type: string }) => command.type)).toEqual(['com.okta.access.patch', 'com.okta.identity.patch']);
   });
 
   it('patches only the access token of a client_credentials grant', async () => {
