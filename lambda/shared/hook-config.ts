@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { claimProblem, LIFETIME_SECONDS, type TokenKind } from '../token-hook/reserved-claims.js';
+import { claimProblem, lifetimeProblem, type TokenKind } from '../token-hook/reserved-claims.js';
 
 /**
  * The hook's configuration: failure mode, deadline, auth header, body cap and the declarative claim
@@ -49,7 +49,7 @@ const StaticClaim = z.strictObject({
   claim: z.string(),
   token: TokenTarget,
   /** Any JSON value except null (use `remove` to drop a claim). */
-  value: z.json().check(z.refine((value) => value !== null, 'must not be null: use remove to drop a claim')),
+  value: z.json(),
 });
 
 const CopiedClaim = z.strictObject({
@@ -67,7 +67,11 @@ export type ClaimSetter = z.infer<typeof ClaimSetterSchema>;
 export const ClaimRemovalSchema = z.strictObject({ claim: z.string(), token: TokenTarget });
 export type ClaimRemoval = z.infer<typeof ClaimRemovalSchema>;
 
-const Lifetime = z.int().check(z.gte(LIFETIME_SECONDS.min), z.lte(LIFETIME_SECONDS.max));
+// Range checked with the rule, so the message names the rule.
+const Lifetime = z.number();
+
+/** A static value this large alone would push the answer past Okta's 256 KB. */
+const MAX_STATIC_VALUE_BYTES = 200 * 1024;
 
 export const ClaimRuleSchema = z
   .strictObject({
@@ -88,7 +92,22 @@ export const ClaimRuleSchema = z
         }
       }
     };
-    rule.set.forEach((setter, index) => check('set', index, setter.claim, setter.token));
+    rule.set.forEach((setter, index) => {
+      check('set', index, setter.claim, setter.token);
+      if (!('value' in setter)) return;
+      const problem =
+        setter.value === null
+          ? 'must not be null: use remove to drop a claim'
+          : JSON.stringify(setter.value).length > MAX_STATIC_VALUE_BYTES
+            ? `is too large for Okta's 256 KB answer`
+            : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['set', index, 'value'], message: `rule '${rule.name}': the value of claim '${setter.claim}' ${problem}` });
+    });
+    for (const token of ['access', 'identity'] as const) {
+      const seconds = rule.lifetime[token];
+      const problem = seconds === undefined ? undefined : lifetimeProblem(seconds);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['lifetime', token], message: `rule '${rule.name}': ${token} token ${problem}` });
+    }
     rule.remove.forEach((removal, index) => check('remove', index, removal.claim, removal.token));
   }));
 export type ClaimRule = z.infer<typeof ClaimRuleSchema>;

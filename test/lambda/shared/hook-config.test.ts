@@ -54,8 +54,18 @@ describe('HookConfigSchema', () => {
     );
   });
 
-  it.each([299, 86_401, 600.5])('refuses a lifetime of %s seconds', (seconds) => {
-    expect(() => parseHookConfig({ rules: [rule({ lifetime: { access: seconds } })] })).toThrow(/rules\[0\]\.lifetime\.access/);
+  it.each([299, 86_401, 600.5])('refuses a lifetime of %s seconds, naming the rule', (seconds) => {
+    expect(() => parseHookConfig({ rules: [rule({ lifetime: { access: seconds } })] })).toThrow(
+      "rules[0].lifetime.access: rule 'r1': access token lifetime must be a whole number of seconds from 300 to 86400",
+    );
+  });
+
+  it('refuses a static value too large for an Okta answer, naming the rule', () => {
+    const big = 'x'.repeat(210 * 1024);
+
+    expect(() => parseHookConfig({ rules: [rule({ set: [{ claim: 'blob', token: 'access', value: big }] })] })).toThrow(
+      "rules[0].set[0].value: rule 'r1': the value of claim 'blob' is too large for Okta's 256 KB answer",
+    );
   });
 
   it('refuses a deadline Okta would not wait for', () => {
@@ -63,7 +73,9 @@ describe('HookConfigSchema', () => {
   });
 
   it('refuses null values, bad pointers and duplicate rule names', () => {
-    expect(() => parseHookConfig({ rules: [rule({ set: [{ claim: 'a', token: 'access', value: null }] })] })).toThrow(/rules\[0\]\.set\[0\]/);
+    expect(() => parseHookConfig({ rules: [rule({ set: [{ claim: 'a', token: 'access', value: null }] })] })).toThrow(
+      "rules[0].set[0].value: rule 'r1': the value of claim 'a' must not be null: use remove to drop a claim",
+    );
     expect(() => parseHookConfig({ rules: [rule({ set: [{ claim: 'a', token: 'access', from: 'data/user' }] })] })).toThrow(/JSON pointer/);
     expect(() => parseHookConfig({ rules: [rule({}), rule({})] })).toThrow("rules[1].name: rule 'r1' is defined twice");
   });
