@@ -56,13 +56,21 @@ function readBody(event: FunctionUrlEvent, config: HookConfig): string {
   return base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
 
-function parseRequest(body: string): TokenHookRequest {
-  let json: unknown;
+function parseJson(body: string): unknown {
   try {
-    json = JSON.parse(body);
+    return JSON.parse(body);
   } catch {
     throw new HookRequestError(400, 'the body is not valid JSON');
   }
+}
+
+/** Okta's eventId, to find the request in Okta's System Log, even when the rest of the body is invalid. */
+function eventIdOf(json: unknown): string | undefined {
+  const eventId = typeof json === 'object' && json !== null ? (json as { eventId?: unknown }).eventId : undefined;
+  return typeof eventId === 'string' ? eventId.slice(0, 128) : undefined;
+}
+
+function validateRequest(json: unknown): TokenHookRequest {
   const parsed = parseTokenHookRequest(json);
   if (!parsed.ok) throw new HookRequestError(400, 'the body is not an Okta token hook request', { details: parsed.problems });
   return parsed.request;
@@ -107,8 +115,9 @@ export function createTokenHook(options: TokenHookOptions): TokenHook {
       if ((await keys.check(headerOf(event, config.authHeader))) === 'rejected') {
         throw new HookRequestError(401, 'the API key is missing or wrong');
       }
-      const request = parseRequest(body);
-      eventId = request.eventId.slice(0, 128);
+      const json = parseJson(body);
+      eventId = eventIdOf(json);
+      const request = validateRequest(json);
       const decided = decide(request, config, transform);
       const decision = decided instanceof Promise ? await withDeadline(decided, config.deadlineMs) : decided;
       result = answer(decision);

@@ -114,7 +114,7 @@ describe('the token hook', () => {
   });
 
   it('answers 400 with the failing paths and never the values', async () => {
-    const { hook } = await hookWith();
+    const { hook, logs } = await hookWith();
 
     const result = await hook(event(loadFixture('token-hook', 'invalid')));
 
@@ -123,6 +123,15 @@ describe('the token hook', () => {
     expect(body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/data/access/claims', '/eventId', '/eventType']);
     expect(result.body).not.toContain('not-an-object');
     expect(result.body).not.toContain('pre-registration');
+    expect(logs[0]).toMatchObject({ outcome: 'rejected', status: 400 });
+  });
+
+  it("logs Okta's eventId of an authenticated request whose body is invalid", async () => {
+    const { hook, logs } = await hookWith();
+
+    await hook(event({ eventId: 'evt-broken-1', eventType: 'com.okta.oauth2.tokens.transform' }));
+
+    expect(logs[0]).toMatchObject({ eventId: 'evt-broken-1', outcome: 'rejected', status: 400 });
   });
 
   it('answers 400 to a body that is not JSON', async () => {
