@@ -12,6 +12,7 @@ export interface HookLogLine {
   readonly outcome: 'patched' | 'unchanged' | 'denied' | 'rejected' | 'unauthorized' | 'failed-open' | 'failed-closed';
   readonly status: number;
   readonly changedClaims?: Record<TokenKind, string[]>;
+  /** Rules whose conditions held, in order. */
   readonly rules?: string[];
   /** Error class (and our own, value-free message) behind a rejection or a failure. */
   readonly error?: string;

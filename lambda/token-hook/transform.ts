@@ -10,6 +10,8 @@ import type { Transform } from './evaluate.js';
  *   Reserved claims (`sub` in ID tokens, `iss`, `groups`, ...) throw: Okta would reject the whole patch.
  *   Edits of a token the request does not carry are dropped.
  * - `edit.deny(summary)`: Okta issues no token; the client gets `server_error` with `summary`.
+ * - The deadline interrupts waiting (an `await` on a slow call), not a long synchronous loop: keep
+ *   synchronous work short.
  *
  * @example
  * export const transform: Transform = async (request, edit) => {

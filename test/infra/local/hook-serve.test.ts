@@ -61,7 +61,7 @@ describe('hook:serve with the example environment', () => {
     expect(answer.commands).toEqual([{ type: 'com.okta.access.patch', value: [{ op: 'add', path: '/claims/caller', value: 'service' }] }]);
   });
 
-  it('patches a refresh grant like the original grant', async () => {
+  it('patches both tokens of a refresh grant', async () => {
     const response = await post(fixture('refresh-token'));
 
     const answer = (await response.json()) as any;
