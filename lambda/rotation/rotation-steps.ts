@@ -1,4 +1,5 @@
 import type { OktaApi } from '../okta/okta-api.js';
+import type { InlineHook } from '../okta/schemas.js';
 import type { SecretStore } from '../shared/secret-store.js';
 import { KeyChangeError, RotationStateError } from './errors.js';
 import type { RotationEvent } from './rotation-event.js';
@@ -80,22 +81,27 @@ async function createSecret({ secretId, token, deps }: StepContext): Promise<voi
  * then re-read at once on the new key, and one that read it since has seen the key as AWSPENDING.
  */
 async function setSecret(context: StepContext): Promise<void> {
+  const okta = await context.deps.okta();
+  const hook = await findTokenHook(okta, context.deps.hookName);
+  await context.deps.settle();
+  await putPendingKey(context, okta, hook, 'setSecret');
+}
+
+/** The hook in Okta gets the pending key; on failure the current key goes back and the step fails. */
+async function putPendingKey(context: StepContext, okta: OktaApi, hook: InlineHook, step: string): Promise<void> {
   const { secretId, token, deps } = context;
-  const pending = await pendingKey(context);
-  const okta = await deps.okta();
-  const hook = await findTokenHook(okta, deps.hookName);
-  await deps.settle();
+  const key = await pendingKey(context);
   try {
-    await okta.replaceInlineHook(hook.id, definitionWithKey(hook, pending));
+    await okta.replaceInlineHook(hook.id, definitionWithKey(hook, key));
   } catch (error) {
-    await restoreCurrentKey(context, okta, hook.id, 'setSecret');
+    await restoreCurrentKey(context, okta, hook.id, step);
     throw new KeyChangeError(
       `okta did not take the new key for hook "${deps.hookName}" (${describe(error)}): the old key stays in use; ` +
         'secrets manager retries the rotation, or run rotate-secret again once okta is reachable',
       { cause: error },
     );
   }
-  deps.log({ event: 'rotation-key-set', secretId, versionId: token, hookId: hook.id });
+  deps.log({ event: 'rotation-key-set', step, secretId, versionId: token, hookId: hook.id });
 }
 
 /** Okta's `/execute` must reach the hook with the key Okta now holds; on failure the current key goes back. */
@@ -117,8 +123,10 @@ async function testSecret(context: StepContext): Promise<void> {
 }
 
 /**
- * Moves AWSCURRENT to the new version; the old one becomes AWSPREVIOUS and stops being accepted. On
- * failure Okta gets whatever is AWSCURRENT now, so it does not keep sending a key left pending.
+ * Moves AWSCURRENT to the new version; the old one becomes AWSPREVIOUS and stops being accepted. The
+ * new key is PUT to Okta once more just before: a deploy since setSecret (the registrar sends the
+ * current key) must not leave Okta on the key being retired. On failure Okta gets whatever is
+ * AWSCURRENT now, so it does not keep sending a key left pending.
  */
 async function finishSecret(context: StepContext, versions: Record<string, string[]>): Promise<void> {
   const { secretId, token, deps } = context;
@@ -126,11 +134,12 @@ async function finishSecret(context: StepContext, versions: Record<string, strin
   if (!current) {
     throw new RotationStateError(`secret ${secretId} has no AWSCURRENT version: restore one before rotating`);
   }
+  const okta = await deps.okta();
+  const hook = await findTokenHook(okta, deps.hookName);
+  await putPendingKey(context, okta, hook, 'finishSecret');
   try {
     await deps.secrets.promoteVersion(secretId, token, current);
   } catch (error) {
-    const okta = await deps.okta();
-    const hook = await findTokenHook(okta, deps.hookName);
     await restoreCurrentKey(context, okta, hook.id, 'finishSecret');
     throw new KeyChangeError(
       `secrets manager did not make the new key current (${describe(error)}): okta has the current key again; ` +

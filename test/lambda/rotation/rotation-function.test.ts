@@ -212,6 +212,27 @@ describe('key rotation through Okta and Secrets Manager', () => {
     expect(h.oktaKey()).not.toBe(h.initialKey);
   });
 
+  it('leaves Okta on the new key when a deploy re-sent the current key in the middle of the rotation', async () => {
+    harness = await startHarness({ instances: 2 });
+    const h = harness;
+    h.afterStep = async (event) => {
+      if (event.Step !== 'testSecret') return;
+      // What the registrar does on a stack update: the hook PUT again with AWSCURRENT.
+      const hook = await h.api.getInlineHook(h.hookId);
+      await h.api.replaceInlineHook(h.hookId, { name: hook.name, uri: hook.channel.config.uri, authHeader: 'Authorization', authValue: h.initialKey });
+    };
+    const load = startLoad(h.okta);
+
+    await h.rotate();
+    await sleep(RECHECK_INTERVAL_MS * 2);
+    const { total, statuses } = await load.stop();
+
+    expect(statuses).toEqual({ 'applied:200': total });
+    const current = await h.store.getSecret(h.apiKeyArn);
+    expect(h.oktaKey()).toBe(current?.value);
+    expect(new Set(await h.hookStatuses(current!.value))).toEqual(new Set([200]));
+  });
+
   it('refuses a step for a version that is not part of the rotation', async () => {
     harness = await startHarness();
     const h = harness;
