@@ -16,6 +16,8 @@ export interface Clock {
 export const systemClock: Clock = { now: () => performance.now() };
 
 export const DEFAULT_KEY_RECHECK_INTERVAL_MS = 5_000;
+/** A re-read on the request path waits no longer than this, well inside Okta's 3 s. */
+export const DEFAULT_KEY_READ_TIMEOUT_MS = 1_000;
 
 export type KeyCheck = 'accepted' | 'rejected';
 
@@ -36,6 +38,8 @@ export interface ApiKeyVerifierOptions {
   readonly clock?: Clock;
   /** @default 5000 */
   readonly recheckIntervalMs?: number;
+  /** How long a request waits for a re-read; the read goes on in the background. @default 1000 */
+  readonly readTimeoutMs?: number;
 }
 
 type OneShotHash = (algorithm: string, data: string, outputEncoding: 'buffer') => Buffer;
@@ -50,6 +54,7 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   const { secretStore, secretId } = options;
   const clock = options.clock ?? systemClock;
   const interval = options.recheckIntervalMs ?? DEFAULT_KEY_RECHECK_INTERVAL_MS;
+  const readTimeout = options.readTimeoutMs ?? DEFAULT_KEY_READ_TIMEOUT_MS;
   let keys: Buffer[] = [];
   // The pending key when it differs from the current one: a rotation is under way.
   let pendingOnly: Buffer | undefined;
@@ -77,6 +82,23 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
     return reading;
   };
 
+  // A hung Secrets Manager call must not hold Okta's request: past the timeout the request goes on with
+  // the keys it has, and the read finishes (or fails) on its own.
+  const readWithin = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`reading the API key took longer than ${readTimeout} ms`)), readTimeout);
+      (reading ?? read()).then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+
   const matches = (presented: Buffer): boolean => {
     let found = false;
     for (const key of keys) found = crypto.timingSafeEqual(key, presented) || found;
@@ -87,7 +109,7 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
   // notices when it finishes, so the retired key stops working instead of staying cached.
   const refreshIfRotating = async (presented: Buffer): Promise<void> => {
     if (!pendingOnly || !crypto.timingSafeEqual(pendingOnly, presented) || reading || clock.now() - lastRead < interval) return;
-    await read().catch(() => undefined);
+    await readWithin().catch(() => undefined);
   };
 
   // Cold start reads AWSCURRENT only: one round trip on the init path. The read does not count toward the
@@ -109,7 +131,7 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
       }
       if ((reading || clock.now() - lastRead >= interval)) {
         try {
-          await (reading ?? read());
+          await readWithin();
         } catch (error) {
           if (keys.length === 0) throw new ApiKeyUnavailableError('cannot read the API key secret: check the secret ARN and the function role', { cause: error });
         }

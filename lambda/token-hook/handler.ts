@@ -1,3 +1,4 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { HOOK_ENV } from '../shared/contract.js';
 import { parseHookConfig } from '../shared/hook-config.js';
 import { SecretsManagerStore } from '../shared/secret-store.js';
@@ -16,7 +17,8 @@ if (!apiKeySecretArn) throw new Error(`${API_KEY_SECRET_ARN} is not set: deploy 
 
 const hook = await createTokenHookFromStore({
   config: parseHookConfig(process.env[HOOK_CONFIG] ?? '{}'),
-  secretStore: new SecretsManagerStore(),
+  // The SDK sets no timeout by default: a hung call would keep the key from ever being re-read.
+  secretStore: new SecretsManagerStore(new SecretsManagerClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } })),
   apiKeySecretArn,
   transform,
 });

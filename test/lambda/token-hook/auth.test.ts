@@ -124,4 +124,17 @@ describe('createApiKeyVerifier', () => {
 
     expect(await verifier.check('k2')).toBe('accepted');
   });
+
+  it('answers within the read timeout when Secrets Manager hangs, with the keys it has', async () => {
+    const store = new MemorySecretStore({ AWSCURRENT: 'k1' });
+    const clock = manualClock(0);
+    const verifier = createApiKeyVerifier({ secretStore: store, secretId: 'arn', clock, readTimeoutMs: 20 });
+    await verifier.load();
+    store.getSecret = () => new Promise(() => undefined);
+    clock.advance(10_000);
+
+    const results = [await verifier.check('wrong'), await verifier.check('k1')];
+
+    expect(results).toEqual(['rejected', 'accepted']);
+  });
 });
