@@ -20,7 +20,13 @@ export function appWithoutBundling(): App {
   });
 }
 
-/** Asset hashes change with every source edit; snapshots keep only their shape. */
+/**
+ * Asset hashes change with every source edit, and so do the logical ids of Lambda versions (they hash
+ * the code): snapshots keep only their shape.
+ */
 export function maskAssetHashes(template: unknown): unknown {
-  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
+  const json = JSON.stringify(template)
+    .replace(/[0-9a-f]{64}/g, '<asset-hash>')
+    .replace(/(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}/g, '$1<code-hash>');
+  return JSON.parse(json);
 }
