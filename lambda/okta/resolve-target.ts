@@ -1,5 +1,6 @@
 import { OktaApiError } from './errors.js';
 import type { OktaApi, RuleLocation } from './okta-api.js';
+import type { AuthorizationServerPolicy, AuthorizationServerPolicyRule } from './schemas.js';
 
 /**
  * Turns the rule the user named (each part an id or an exact name; `default` for the default server)
@@ -56,27 +57,49 @@ function pick<T extends Named>(items: readonly T[], wanted: string, kind: Target
 // Okta ids and the `default` alias are single tokens; a value with other characters can only be a name.
 const ID_SHAPE = /^[A-Za-z0-9_-]+$/;
 
-async function resolveAuthorizationServer(api: OktaApi, wanted: string): Promise<Named> {
+interface ResolvedServer {
+  readonly id: string;
+  /** How errors name it, e.g. `authorization server "Partner API" (aus1)`. */
+  readonly scope: string;
+  readonly policies: readonly AuthorizationServerPolicy[];
+}
+
+async function resolveAuthorizationServer(api: OktaApi, wanted: string): Promise<ResolvedServer> {
   if (ID_SHAPE.test(wanted)) {
     try {
-      return await api.getAuthorizationServer(wanted);
+      // An id (or `default`) lists its policies straight away: no read of the server itself.
+      return { id: wanted, scope: `authorization server ${wanted}`, policies: await api.listPolicies(wanted) };
     } catch (error) {
       if (!(error instanceof OktaApiError && error.isNotFound)) throw error;
     }
   }
   // `q` also matches audiences and substrings: filter to exact names here.
   const matches = (await api.listAuthorizationServers(wanted)).filter((server) => server.name === wanted);
-  if (matches.length === 1) return matches[0] as Named;
   if (matches.length > 1) throw new TargetNotFoundError('authorization server', wanted, '', matches, true);
-  throw new TargetNotFoundError('authorization server', wanted, '', await api.listAuthorizationServers(), false);
+  const server = matches[0];
+  if (!server) throw new TargetNotFoundError('authorization server', wanted, '', await api.listAuthorizationServers(), false);
+  return { id: server.id, scope: `authorization server "${server.name}" (${server.id})`, policies: await api.listPolicies(server.id) };
+}
+
+/** The rule named in `target`, as listed by Okta, with the ids of where it lives. */
+export interface ResolvedRule {
+  readonly location: RuleLocation;
+  readonly rule: AuthorizationServerPolicyRule;
+}
+
+/**
+ * Resolves `target` in two reads when the server is given by id or `default` (three by name). The rule
+ * comes back whole from the list, so callers need no separate read of it.
+ */
+export async function resolveRule(api: OktaApi, target: RuleTarget): Promise<ResolvedRule> {
+  const server = await resolveAuthorizationServer(api, target.authorizationServer);
+  const policy = pick(server.policies, target.policy, 'policy', server.scope);
+  const policyScope = `policy "${policy.name}" (${policy.id}) of ${server.scope}`;
+  const rule = pick(await api.listPolicyRules(server.id, policy.id), target.rule, 'rule', policyScope);
+  return { location: { authServerId: server.id, policyId: policy.id, ruleId: rule.id }, rule };
 }
 
 /** Ids of the authorization server, policy and rule named in `target`. */
 export async function resolveRuleLocation(api: OktaApi, target: RuleTarget): Promise<RuleLocation> {
-  const server = await resolveAuthorizationServer(api, target.authorizationServer);
-  const serverScope = `authorization server "${server.name}" (${server.id})`;
-  const policy = pick(await api.listPolicies(server.id), target.policy, 'policy', serverScope);
-  const policyScope = `policy "${policy.name}" (${policy.id}) of ${serverScope}`;
-  const rule = pick(await api.listPolicyRules(server.id, policy.id), target.rule, 'rule', policyScope);
-  return { authServerId: server.id, policyId: policy.id, ruleId: rule.id };
+  return (await resolveRule(api, target)).location;
 }

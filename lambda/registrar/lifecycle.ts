@@ -1,5 +1,6 @@
 import type { OktaApi, RuleLocation } from '../okta/okta-api.js';
 import { OktaApiError } from '../okta/errors.js';
+import type { ResolvedRule } from '../okta/resolve-target.js';
 import { TOKEN_HOOK_TYPE, type AuthorizationServerPolicyRule, type InlineHook } from '../okta/schemas.js';
 import { REGISTRAR_ATTRIBUTES, type HookTarget, type RegistrarProperties } from '../shared/contract.js';
 import type { SecretStore } from '../shared/secret-store.js';
@@ -22,7 +23,7 @@ import { DEFAULT_VERIFY, verifyHook, type VerifyOptions } from './verify-hook.js
 export interface LifecycleDeps {
   readonly api: OktaApi;
   readonly secrets: SecretStore;
-  readonly resolveTarget: (api: OktaApi, target: HookTarget) => Promise<RuleLocation>;
+  readonly resolveTarget: (api: OktaApi, target: HookTarget) => Promise<ResolvedRule>;
   readonly verify?: VerifyOptions;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
@@ -223,8 +224,7 @@ interface CreateOptions {
 }
 
 async function create(ctx: Context, properties: RegistrarProperties, options: CreateOptions = {}): Promise<LifecycleResult> {
-  const location = await ctx.resolveTarget(ctx.api, properties.Target);
-  const rule = await ctx.api.getPolicyRule(location.authServerId, location.policyId, location.ruleId);
+  const { location, rule } = await ctx.resolveTarget(ctx.api, properties.Target);
   const onRule = hookIdOf(rule);
   const replacingOwn = onRule !== undefined && (options.ownedHookIds ?? []).includes(onRule);
   // Our hook already on the rule: a create CloudFormation retried, or the rollback of a replacement.
@@ -257,7 +257,7 @@ export async function createResource(deps: LifecycleDeps, properties: RegistrarP
   }
 }
 
-async function resolveOld(ctx: Context, target: HookTarget): Promise<RuleLocation | undefined> {
+async function resolveOld(ctx: Context, target: HookTarget): Promise<ResolvedRule | undefined> {
   try {
     return await ctx.resolveTarget(ctx.api, target);
   } catch (error) {
@@ -293,7 +293,7 @@ async function update(
     ctx.log({ event: 'org-changed', action: 'replacing' });
     return create(ctx, properties);
   }
-  const location = await ctx.resolveTarget(ctx.api, properties.Target);
+  const { location, rule } = await ctx.resolveTarget(ctx.api, properties.Target);
   let hook: InlineHook;
   try {
     hook = await ctx.api.getInlineHook(hookId);
@@ -302,11 +302,10 @@ async function update(
     ctx.log({ event: 'hook-gone', hookId, action: 'replacing' });
     return create(ctx, properties, { ownedHookIds: [hookId] });
   }
-  const oldLocation = JSON.stringify(old.Target) === JSON.stringify(properties.Target) ? location : await resolveOld(ctx, old.Target);
+  const oldLocation = JSON.stringify(old.Target) === JSON.stringify(properties.Target) ? location : (await resolveOld(ctx, old.Target))?.location;
   const sameTarget = oldLocation !== undefined && sameLocation(location, oldLocation);
   const previousOnOld = previousHookOf(hook);
 
-  const rule = await ctx.api.getPolicyRule(location.authServerId, location.policyId, location.ruleId);
   const onRule = hookIdOf(rule);
   if (onRule && onRule !== hook.id && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
   let previous: string | undefined;
@@ -385,14 +384,17 @@ async function remove(ctx: Context, properties: DeleteProperties, hookId: string
     ctx.log({ event: 'hook-already-gone', hookId });
   }
   if (properties.Target) {
-    const location = await resolveOld(ctx, properties.Target);
-    if (location) {
+    const resolved = await resolveOld(ctx, properties.Target);
+    if (resolved) {
       const restoreTo = await restorableHook(ctx, hook ? previousHookOf(hook) : undefined);
       try {
-        await setRuleHook(ctx.api, location, (r) => (hookIdOf(r) === hookId ? restoreTo : undefined), { log: ctx.log });
+        await setRuleHook(ctx.api, resolved.location, (r) => (hookIdOf(r) === hookId ? restoreTo : undefined), {
+          initial: resolved.rule,
+          log: ctx.log,
+        });
       } catch (error) {
         if (!isNotFound(error)) throw error;
-        ctx.log({ event: 'rule-gone', ruleId: location.ruleId });
+        ctx.log({ event: 'rule-gone', ruleId: resolved.location.ruleId });
       }
     }
   }
