@@ -65,6 +65,7 @@ export const EnvironmentSchema = z.strictObject({
   replaceExistingHook: z.boolean().default(false),
   retainOnDelete: z.boolean().default(false),
   verify: z.boolean().default(true),
+  apiKeyVersion: z.string().min(1).max(64).default('1'),
   rotation: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -108,6 +109,7 @@ const FIXES: Record<string, string> = {
   replaceExistingHook: 'set true or false',
   retainOnDelete: 'set true or false',
   verify: 'set true or false',
+  apiKeyVersion: 'set a short label (1 to 64 characters); change it to send the current API key to Okta again',
   rotation: 'set {"enabled": true|false, "scheduleDays": 1..1000}, or remove the key for rotation every 30 days',
   enabled: 'set true or false',
   scheduleDays: 'set whole days between key rotations, 1 to 1000',

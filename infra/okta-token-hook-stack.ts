@@ -51,6 +51,7 @@ export class OktaTokenHookStack extends Stack {
       replaceExistingHook: environment.replaceExistingHook,
       retainOnDelete: environment.retainOnDelete,
       verify: environment.verify,
+      apiKeyVersion: environment.apiKeyVersion,
       rotation: { enabled: environment.rotation.enabled, schedule: Duration.days(environment.rotation.scheduleDays) },
       hookEntry,
       registrarEntry,

@@ -39,6 +39,8 @@ export interface HookRegistrationProps {
   readonly replaceExistingHook: boolean;
   readonly verify: boolean;
   readonly retainOnDelete: boolean;
+  /** Non-secret marker of the key; a change re-sends the current key to Okta. */
+  readonly apiKeyVersion: string;
   readonly logRetention: logs.RetentionDays;
   /** The registrar's source file (exports `onEvent`). */
   readonly entry: string;
@@ -101,6 +103,7 @@ export class HookRegistration extends Construct {
       OrgUrl: props.orgUrl,
       CredentialsSecretArn: props.credentialsSecret.secretArn,
       ApiKeySecretArn: props.apiKeySecret.secretArn,
+      ApiKeyVersion: props.apiKeyVersion,
       HookName: props.hookName,
       HookUrl: props.hookUrl,
       AuthHeader: props.authHeader,

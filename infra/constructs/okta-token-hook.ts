@@ -59,6 +59,11 @@ export interface OktaTokenHookProps {
   readonly retainOnDelete?: boolean;
   /** Call the deployed hook through Okta's `/execute` before attaching it. @default true */
   readonly verify?: boolean;
+  /**
+   * A non-secret marker of the API key: changing it makes the next deploy send the current key to Okta
+   * again (rotation does that by itself). @default '1'
+   */
+  readonly apiKeyVersion?: string;
   /** The hook's source file (exports `handler`). @default lambda/token-hook/handler.ts */
   readonly hookEntry?: string;
   /** Rotation of the API key (see ApiKeyRotation). @default { enabled: true, schedule: Duration.days(30) } */
@@ -160,6 +165,7 @@ export class OktaTokenHook extends Construct {
       replaceExistingHook: props.replaceExistingHook ?? false,
       verify: props.verify ?? true,
       retainOnDelete: props.retainOnDelete ?? false,
+      apiKeyVersion: props.apiKeyVersion ?? '1',
       logRetention,
       entry: props.registrarEntry ?? DEFAULT_REGISTRAR_ENTRY,
     });

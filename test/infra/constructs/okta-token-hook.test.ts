@@ -179,7 +179,7 @@ describe('OktaTokenHook', () => {
   });
 
   it('registers the hook through the custom resource with ARNs and names only', () => {
-    const { template } = build({ replaceExistingHook: true, retainOnDelete: true, verify: false });
+    const { template } = build({ replaceExistingHook: true, retainOnDelete: true, verify: false, apiKeyVersion: '2' });
     const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', /^HookApiKey/);
     const url = logicalIdOf(template, 'AWS::Lambda::Url', /^HookLive/);
 
@@ -190,6 +190,7 @@ describe('OktaTokenHook', () => {
       OrgUrl: 'https://acme.okta.com',
       CredentialsSecretArn: CREDENTIALS_ARN,
       ApiKeySecretArn: { Ref: secret },
+      ApiKeyVersion: '2',
       HookName: 'okta-token-hook-test',
       HookUrl: { 'Fn::GetAtt': [url, 'FunctionUrl'] },
       AuthHeader: 'x-okta-hook-key',
