@@ -9,6 +9,7 @@ import { TOKEN_HOOK_TYPE, type InlineHookDefinition } from '../../../lambda/okta
 import { loadFixture } from '../../support/fixtures.js';
 import { assertMatchesSpec, specExample } from '../../support/okta-spec.js';
 import { callsOf, expectRequestsMatchSpec, serviceApp, startHarness, startHookServer, type Harness, type HookServer } from './harness.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 const definition = (overrides: Partial<InlineHookDefinition> = {}): InlineHookDefinition => ({
   name: 'okta-token-hook-test',
@@ -37,13 +38,8 @@ async function unusedPort(): Promise<number> {
   return port;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<OktaApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OktaApiError);
-  return error as OktaApiError;
+function rejection(promise: Promise<unknown>): Promise<OktaApiError> {
+  return rejectionOf(promise, OktaApiError);
 }
 
 describe('inline hooks over SSWS', () => {

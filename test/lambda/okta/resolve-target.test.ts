@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
 import { resolveRuleLocation, TargetNotFoundError } from '../../../lambda/okta/resolve-target.js';
 import { callsOf, startHarness, type Harness } from './harness.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 let harness: Harness | undefined;
 
@@ -10,13 +11,8 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function notFound(promise: Promise<unknown>): Promise<TargetNotFoundError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TargetNotFoundError);
-  return error as TargetNotFoundError;
+function notFound(promise: Promise<unknown>): Promise<TargetNotFoundError> {
+  return rejectionOf(promise, TargetNotFoundError);
 }
 
 describe('resolveRuleLocation', () => {

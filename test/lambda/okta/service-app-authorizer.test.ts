@@ -6,6 +6,7 @@ import type { OktaCredentials } from '../../../lambda/okta/credentials.js';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
 import { TOKEN_HOOK_TYPE } from '../../../lambda/okta/schemas.js';
 import { callsOf, serviceApp, startHarness, type Harness } from './harness.js';
+import { rejectionOf } from '../../support/rejection.js';
 
 let harness: Harness | undefined;
 
@@ -14,13 +15,8 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function rejection(promise: Promise<unknown>): Promise<OktaApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OktaApiError);
-  return error as OktaApiError;
+function rejection(promise: Promise<unknown>): Promise<OktaApiError> {
+  return rejectionOf(promise, OktaApiError);
 }
 
 const hook = { name: 'oauth-hook', uri: 'https://hook.example.com/t', authHeader: 'Authorization', authValue: 'k-1' };
