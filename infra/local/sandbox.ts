@@ -15,7 +15,8 @@ const USAGE = `usage: npm start -- [--env NAME] [--okta-port PORT] [--hook-port 
   --hook-port PORT   port of the hook's Function URL emulator (default: any free port)
   --verbose          also show the JSON log lines of the hook and the registrar`;
 
-const FORCE_AFTER_MS = 1_000;
+/** The delete path takes well under a second locally; past this something is wrong, and the process ends anyway. */
+const STOP_LIMIT_MS = 30_000;
 
 function port(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -50,7 +51,36 @@ async function main(): Promise<void> {
   const hookPort = port(values['hook-port'], '--hook-port');
 
   write('okta-token-hook sandbox: the hook, the registrar and an Okta simulator on this machine\n\n');
-  let sandbox: Sandbox;
+
+  // Listening before anything starts: a Ctrl-C during startup stops the sandbox as soon as it is up.
+  // One Ctrl-C can arrive more than once (the terminal signals the whole group, npm and tsx relay it),
+  // so later signals are ignored; the delete path is bounded instead.
+  let sandbox: Sandbox | undefined;
+  let stopRequested = false;
+  const stop = (running: Sandbox): void => {
+    const bound = setTimeout(() => {
+      write(`\nthe delete path did not finish within ${STOP_LIMIT_MS / 1000} s: stopping anyway\n`);
+      process.exit(1);
+    }, STOP_LIMIT_MS);
+    bound.unref();
+    write('\n');
+    running.stop().then(
+      (state) => process.exit(state.inlineHooks === 0 && state.ruleRestored ? 0 : 1),
+      (error: unknown) => {
+        captured?.restore();
+        console.error(`error: the delete path failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (): void => {
+    if (stopRequested) return;
+    stopRequested = true;
+    if (sandbox) stop(sandbox);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   try {
     sandbox = await startSandbox({
       write,
@@ -64,29 +94,7 @@ async function main(): Promise<void> {
     if (logs.length) console.error(`last log lines of the hook and the registrar:\n  ${logs.slice(-20).join('\n  ')}`);
     throw error;
   }
-
-  let firstSignalAt: number | undefined;
-  const onSignal = (): void => {
-    // One Ctrl-C can arrive twice (the terminal signals the group, npm and tsx relay it): only a second
-    // press, a moment later, means "stop now".
-    if (firstSignalAt !== undefined) {
-      if (Date.now() - firstSignalAt < FORCE_AFTER_MS) return;
-      write('\nstopping at once: the simulator ends with this process, so nothing is left behind\n');
-      process.exit(130);
-    }
-    firstSignalAt = Date.now();
-    write('\n');
-    sandbox.stop().then(
-      (state) => process.exit(state.inlineHooks === 0 && state.ruleRestored ? 0 : 1),
-      (error: unknown) => {
-        captured?.restore();
-        console.error(`error: the delete path failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  if (stopRequested) stop(sandbox);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
