@@ -189,7 +189,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
     for (const { sample, result } of mints) write(`\n${renderMint(sample.title, result).join('\n')}\n`);
 
-    const [web] = sampleMints(env.target.authorizationServer);
+    const web = mints[0]?.sample;
     if (web) {
       const facts = { oktaUrl: sim.url, apiToken: sim.apiToken, hookUrl, authHeader: env.hook.authHeader, apiKey: secrets.apiKey };
       write(`\n${tryItText({ ...facts, environment: env.name, mint: web.request })}`);
