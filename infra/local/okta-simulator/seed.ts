@@ -69,7 +69,7 @@ function defaultServer(): SimAuthorizationServer {
     status: 'ACTIVE',
     created: SEEDED_AT,
     lastUpdated: SEEDED_AT,
-    scopes: { ...OIDC_SCOPES, 'orders.read': 'scpOrdersRead0000g3' },
+    scopes: { ...OIDC_SCOPES, 'orders:read': 'scpOrdersRead0000g3' },
     policies: [
       policy({
         ...SEED.defaultPolicy,

@@ -61,7 +61,7 @@ export interface OktaSimulator {
  * const sim = await startOktaSimulator({ hookTimeoutMs: 500 });
  * const hooks = await fetch(`${sim.url}/api/v1/inlineHooks`, { headers: { Authorization: `SSWS ${sim.apiToken}` } });
  * const minted = await sim.mintTokens({ authorizationServer: 'default', clientId: SEED.serviceClient.clientId,
- *   grantType: 'client_credentials', scopes: ['orders.read'] });
+ *   grantType: 'client_credentials', scopes: ['orders:read'] });
  * await sim.close();
  */
 export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Promise<OktaSimulator> {

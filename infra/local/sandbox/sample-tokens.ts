@@ -23,7 +23,7 @@ export function sampleMints(authorizationServer: string): { title: string; reque
         authorizationServer,
         clientId: SEED.serviceClient.clientId,
         grantType: 'client_credentials',
-        scopes: ['orders.read'],
+        scopes: ['orders:read'],
       },
     },
   ];

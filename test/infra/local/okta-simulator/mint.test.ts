@@ -17,7 +17,7 @@ describe('okta simulator: token minting', () => {
     grantType: 'authorization_code',
     scopes: ['openid', 'profile', 'email'],
   };
-  const service: MintRequest = { authorizationServer: 'default', clientId: SEED.serviceClient.clientId, grantType: 'client_credentials', scopes: ['orders.read'] };
+  const service: MintRequest = { authorizationServer: 'default', clientId: SEED.serviceClient.clientId, grantType: 'client_credentials', scopes: ['orders:read'] };
 
   async function setRuleHook(id: string | undefined) {
     const { body: rule } = await call('GET', PATHS.rule, { params: defaultRule });
