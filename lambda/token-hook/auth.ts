@@ -129,7 +129,7 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
         await refreshIfRotating(presented);
         return 'accepted';
       }
-      if ((reading || clock.now() - lastRead >= interval)) {
+      if (reading || clock.now() - lastRead >= interval) {
         try {
           await readWithin();
         } catch (error) {
