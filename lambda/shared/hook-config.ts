@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { claimProblem, lifetimeProblem, type TokenKind } from '../token-hook/reserved-claims.js';
+import { claimProblem, lifetimeProblem, removalProblem, type TokenKind } from '../token-hook/reserved-claims.js';
 
 /**
  * The hook's configuration: failure mode, deadline, auth header, body cap and the declarative claim
@@ -29,7 +29,9 @@ const HeaderName = z.pipe(
 const TokenTarget = z.enum(['access', 'identity', 'both']);
 export type TokenTarget = z.infer<typeof TokenTarget>;
 
-const JsonPointer = z.string().check(z.regex(/^(\/([^~]|~[01])*)+$/, "must be a JSON pointer such as '/data/context/user/profile/login'"));
+// One pass, no nested quantifier: `[^~]` takes the '/' between segments too, so matching stays linear.
+export const JSON_POINTER = /^\/(?:[^~]|~[01])*$/;
+const JsonPointer = z.string().check(z.regex(JSON_POINTER, "must be a JSON pointer such as '/data/context/user/profile/login'"));
 
 const StringList = z.array(z.string().check(z.minLength(1))).check(z.minLength(1));
 
@@ -61,7 +63,9 @@ const CopiedClaim = z.strictObject({
   query: z.optional(z.string().check(z.minLength(1))),
 });
 
-export const ClaimSetterSchema = z.union([StaticClaim, CopiedClaim]);
+export const ClaimSetterSchema = z.union([StaticClaim, CopiedClaim], {
+  error: 'must be {claim, token, value} with a JSON value (numbers finite: 1e400 is not) or {claim, token, from, query?}',
+});
 export type ClaimSetter = z.infer<typeof ClaimSetterSchema>;
 
 export const ClaimRemovalSchema = z.strictObject({ claim: z.string(), token: TokenTarget });
@@ -85,7 +89,7 @@ export const ClaimRuleSchema = z
   .check(z.superRefine((rule, ctx) => {
     const check = (kind: 'set' | 'remove', index: number, claim: string, target: TokenTarget) => {
       for (const token of tokensOf(target)) {
-        const problem = claimProblem(token, claim);
+        const problem = kind === 'set' ? claimProblem(token, claim) : removalProblem(token, claim);
         if (problem) {
           ctx.addIssue({ code: 'custom', path: [kind, index, 'claim'], message: `rule '${rule.name}': ${problem}` });
           return;

@@ -1,4 +1,5 @@
-import { claimProblem, lifetimeProblem, TOKEN_KINDS, type TokenKind } from './reserved-claims.js';
+import { jsonValueProblem } from './json-value.js';
+import { claimProblem, lifetimeProblem, removalProblem, TOKEN_KINDS, type TokenKind } from './reserved-claims.js';
 
 /**
  * The one description of what the hook wants to change, produced by the declarative rules and by the
@@ -58,12 +59,14 @@ function tokenEditor(kind: TokenKind, changes: TokenChanges): TokenEditor {
       if (value === undefined || value === null || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
         throw new ClaimEditError(`cannot set claim '${claim}': the value must be JSON other than null (use remove to drop a claim)`);
       }
+      const notJson = jsonValueProblem(value);
+      if (notJson) throw new ClaimEditError(`cannot set claim '${claim}': ${notJson}`);
       changes.remove.delete(claim);
       changes.set.set(claim, value);
       return editor;
     },
     remove(claim) {
-      const problem = claimProblem(kind, claim);
+      const problem = removalProblem(kind, claim);
       if (problem) throw new ClaimEditError(`cannot remove claim: ${problem}`);
       changes.set.delete(claim);
       changes.remove.add(claim);

@@ -27,12 +27,29 @@ export const LIFETIME_SECONDS = { min: 300, max: 86_400 } as const;
 
 const TOKEN_LABEL: Record<TokenKind, string> = { access: 'access tokens', identity: 'ID tokens' };
 
+// Okta refuses claim names with control characters, and trims names it stores: ' team' would not be 'team'.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const OUTER_WHITESPACE = /^\s|\s$/;
+
 /** Why a hook may not set or remove `claim` in `token`, or undefined when it may. */
 export function claimProblem(token: TokenKind, claim: string): string | undefined {
   if (claim.length === 0) return 'claim names must not be empty';
+  if (CONTROL_CHARACTER.test(claim)) return `claim ${JSON.stringify(claim)} has a control character in its name`;
+  if (OUTER_WHITESPACE.test(claim)) return `claim ${JSON.stringify(claim)} starts or ends with whitespace: trim the name`;
   // fast-json-patch refuses it, and no token needs it.
   if (claim === '__proto__') return "claim '__proto__' cannot be patched";
   if (RESERVED[token].has(claim)) return `claim '${claim}' is reserved in ${TOKEN_LABEL[token]}`;
+  return undefined;
+}
+
+// Okta's system claims of an access token: it may take a new value, but never be removed.
+const KEPT_IN_ACCESS = new Set(['sub', 'aud']);
+
+/** Why a hook may not remove `claim` from `token`, or undefined when it may. */
+export function removalProblem(token: TokenKind, claim: string): string | undefined {
+  const problem = claimProblem(token, claim);
+  if (problem) return problem;
+  if (token === 'access' && KEPT_IN_ACCESS.has(claim)) return `claim '${claim}' cannot be removed from access tokens (okta requires it)`;
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { tokensOf, type ClaimRule, type ClaimSetter, type RuleConditions } from '../shared/hook-config.js';
 import type { HookEditor } from './change-set.js';
+import { jsonValueProblem } from './json-value.js';
 import type { TokenHookRequest } from './request-schema.js';
 import { clientIdOf, grantedScopesOf, grantTypeOf, policyRuleIdOf, queryParameter, valueAtPointer } from './request-values.js';
 
@@ -38,7 +39,8 @@ export function applyRules(rules: readonly ClaimRule[], request: TokenHookReques
     applied.push(rule.name);
     for (const setter of rule.set) {
       const value = setterValue(setter, request);
-      if (value === undefined || value === null) continue;
+      // A request value JSON cannot carry (1e400 parses to Infinity) counts as nothing there.
+      if (value === undefined || value === null || jsonValueProblem(value) !== undefined) continue;
       for (const token of tokensOf(setter.token)) editor[token].set(setter.claim, value);
     }
     for (const removal of rule.remove) {

@@ -80,6 +80,41 @@ describe('HookConfigSchema', () => {
     expect(() => parseHookConfig({ rules: [rule({}), rule({})] })).toThrow("rules[1].name: rule 'r1' is defined twice");
   });
 
+  it.each([
+    ['team\u0000', 'has a control character in its name'],
+    ['line\nbreak', 'has a control character in its name'],
+    [' team', 'starts or ends with whitespace: trim the name'],
+    ['team\t', 'has a control character in its name'],
+    ['team ', 'starts or ends with whitespace: trim the name'],
+  ])('refuses the claim name %j, which okta would reject or store differently', (claim, reason) => {
+    expect(() => parseHookConfig({ rules: [rule({ set: [{ claim, token: 'access', value: 'x' }] })] })).toThrow(
+      `rules[0].set[0].claim: rule 'r1': claim ${JSON.stringify(claim)} ${reason}`,
+    );
+    expect(() => parseHookConfig({ rules: [rule({ remove: [{ claim, token: 'identity' }] })] })).toThrow(reason);
+  });
+
+  it.each(['sub', 'aud'])('refuses removing %s from access tokens, which okta requires, and allows it nowhere else', (claim) => {
+    expect(() => parseHookConfig({ rules: [rule({ remove: [{ claim, token: 'access' }] })] })).toThrow(
+      `rules[0].remove[0].claim: rule 'r1': claim '${claim}' cannot be removed from access tokens (okta requires it)`,
+    );
+    expect(() => parseHookConfig({ rules: [rule({ remove: [{ claim, token: 'both' }] })] })).toThrow(/cannot be removed from access tokens|reserved in ID tokens/);
+  });
+
+  it('refuses a static value JSON cannot carry, as read from config text', () => {
+    expect(() => parseHookConfig('{"rules":[{"name":"r1","set":[{"claim":"big","token":"access","value":{"n":[1e400]}}]}]}')).toThrow(
+      /rules\[0\]\.set\[0\]: must be \{claim, token, value\} with a JSON value \(numbers finite: 1e400 is not\)/,
+    );
+  });
+
+  it('accepts pointers with escapes and empty segments, and refuses a bad escape after a long run', () => {
+    const ok = (from: string) => parseHookConfig({ rules: [rule({ set: [{ claim: 'a', token: 'access', from }] })] });
+
+    expect(() => ok('/a~0b/~1c//d')).not.toThrow();
+    expect(() => ok('/')).not.toThrow();
+    expect(() => ok(`${'/a'.repeat(5_000)}~2`)).toThrow(/JSON pointer/);
+    expect(() => ok('a/b')).toThrow(/JSON pointer/);
+  });
+
   it('refuses text that is not JSON without echoing it', () => {
     expect(() => parseHookConfig('{secret-ish')).toThrow(/^hook config is not valid JSON/);
     try {

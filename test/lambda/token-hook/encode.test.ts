@@ -149,6 +149,33 @@ describe('the change-set editor', () => {
     expect(() => editorFor(createChangeSet()).access.lifetime(seconds)).toThrow(/300 to 86400/);
   });
 
+  it.each([
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['NaN inside an object', { a: { b: Number.NaN } }],
+    ['undefined inside an array', [1, undefined]],
+    ['a function inside an object', { f: () => 1 }],
+  ])('refuses a value JSON cannot carry unchanged: %s', (_, value) => {
+    expect(() => editorFor(createChangeSet()).access.set('a', value)).toThrow(/cannot set claim 'a': .* has no JSON form/);
+  });
+
+  it('checks a deeply nested value without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+
+    expect(() => editorFor(createChangeSet()).access.set('deep', deep)).not.toThrow();
+  });
+
+  it.each(['sub', 'aud'])('refuses removing %s from the access token', (claim) => {
+    expect(() => editorFor(createChangeSet()).access.remove(claim)).toThrow(`cannot remove claim: claim '${claim}' cannot be removed from access tokens`);
+  });
+
+  it('refuses claim names with control characters or outer whitespace', () => {
+    const edit = editorFor(createChangeSet());
+
+    expect(() => edit.access.set('a\u0007', 1)).toThrow(/control character/);
+    expect(() => edit.identity.remove(' a')).toThrow(/whitespace/);
+  });
+
   it('refuses null and undefined values', () => {
     const edit = editorFor(createChangeSet());
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
 import { createChangeSet, editorFor } from '../../../lambda/token-hook/change-set.js';
 import { TokenHookRequestSchema, type TokenHookRequest } from '../../../lambda/token-hook/request-schema.js';
-import { queryParameter, valueAtPointer } from '../../../lambda/token-hook/request-values.js';
+import { grantedScopesOf, MAX_SCOPES_READ, queryParameter, valueAtPointer } from '../../../lambda/token-hook/request-values.js';
 import { applyRules } from '../../../lambda/token-hook/rules.js';
 import { loadFixture } from '../../support/fixtures.js';
 import { specExample } from '../../support/okta-spec.js';
@@ -31,6 +31,30 @@ describe('applyRules', () => {
     const { applied } = run([tag('r', when)], fixture(name));
 
     expect(applied).toEqual(applies ? ['r'] : []);
+  });
+
+  it('leaves a claim unset when the value copied from the request has no JSON form (1e400)', () => {
+    const raw = JSON.stringify(loadFixture('token-hook', 'authorization-code')).replace('"data":{', '"data":{"big":1e400,');
+    const request = TokenHookRequestSchema.parse(JSON.parse(raw));
+
+    const { applied, access } = run([{ name: 'r', set: [{ claim: 'big', token: 'access', from: '/data/big' }] }], request);
+
+    expect(applied).toEqual(['r']);
+    expect(access).toEqual({});
+  });
+
+  it('reads at most MAX_SCOPES_READ scope entries of a request', () => {
+    const request = fixture('authorization-code');
+    const scopes = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`s${i}`, { id: `scp${i}`, action: 'GRANT' }]));
+    request.data.access!.scopes = scopes as never;
+    request.data.context.protocol!.request = { ...request.data.context.protocol!.request, scope: Object.keys(scopes).join(' ') };
+
+    const granted = grantedScopesOf(request);
+    delete request.data.access!.scopes;
+    const requested = grantedScopesOf(request);
+
+    expect(granted).toHaveLength(MAX_SCOPES_READ);
+    expect(requested).toEqual(Object.keys(scopes).slice(0, MAX_SCOPES_READ));
   });
 
   it('treats tokens minted at /authorize as the implicit grant', () => {
