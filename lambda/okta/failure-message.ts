@@ -40,6 +40,9 @@ function advice(operation: string, status: number, body: OktaErrorBody | undefin
     }
     if (status === 400) return 'okta rejected the hook\'s answer or the payload; check the hook logs and the execute payload';
   }
+  // Okta's code says more than the status: E0000015 comes as a 401 although the token is fine.
+  if (code === 'E0000015') return featureAdvice(operation);
+  if (code === 'E0000007' || status === 404) return notFoundAdvice(body?.errorSummary);
   switch (status) {
     case 401:
       return auth === 'ssws'
@@ -52,8 +55,6 @@ function advice(operation: string, status: number, body: OktaErrorBody | undefin
         ? `the admin who created the API token lacks the role for this${role ? ` (permission ${role})` : ''}; use a token of a Super Admin or of a role that allows it`
         : `grant the service app the scope ${scope ?? 'this operation needs'} and assign it an admin role that allows it${role ? ` (permission ${role}, or Super Admin)` : ''}`;
     }
-    case 404:
-      return 'the object does not exist (any more); check the id';
     case 429:
       return 'the org\'s rate limit is exhausted; retry later or raise the limit for this token or app';
     default:
@@ -61,6 +62,27 @@ function advice(operation: string, status: number, body: OktaErrorBody | undefin
         ? 'okta failed; retry later and quote the X-Okta-Request-Id to Okta support if it persists'
         : 'check the request against okta\'s error summary and causes';
   }
+}
+
+const isAuthorizationServerCall = (operation: string): boolean => OPERATION_SCOPES[operation]?.startsWith('okta.authorizationServers') ?? false;
+
+/** E0000015 ("You do not have permission to access the feature you are requesting"): a feature the org lacks. */
+function featureAdvice(operation: string): string {
+  const missing = 'API Access Management (custom authorization servers, which token inline hooks run on)';
+  return isAuthorizationServerCall(operation)
+    ? `${missing} is not enabled for this org; the credentials are fine: use an org that has it, or ask Okta to enable it`
+    : `the org lacks the feature this call needs (token inline hooks need ${missing}); the credentials are fine: use an org that has it, or ask Okta to enable it`;
+}
+
+// Okta names the kind of object at the end of the summary: `Not found: Resource not found: <id> (InlineHook)`.
+const NOT_FOUND_ADVICE: Readonly<Record<string, string>> = {
+  AuthorizationServer: 'the authorization server does not exist (any more); check the authorization server of the target (id, name or default)',
+  InlineHook: 'the inline hook does not exist (any more), maybe deleted outside this stack; check the id',
+};
+
+function notFoundAdvice(summary: string | undefined): string {
+  const kind = /\((\w+)\)\s*$/.exec(summary ?? '')?.[1];
+  return (kind ? NOT_FOUND_ADVICE[kind] : undefined) ?? 'the object does not exist (any more); check the id';
 }
 
 function tokenAdvice(code: string | undefined): string {
