@@ -10,17 +10,22 @@ class HookTimeoutError extends Error {
   override readonly name = 'HookTimeoutError';
 }
 
+/** Okta's side of a `private_key_jwt` channel: the client assertion signed with the hook key. */
+export interface HookChannelAuth {
+  signClientAssertion(hookKeyId: string, clientId: string, tokenUrl: string): Promise<string>;
+}
+
 /**
  * Calls a hook the way Okta does: POST JSON to `config.uri` with the registered headers and the stored
- * key (HTTP channel) or a bearer token fetched from `tokenUrl` (OAUTH channel, client_secret_post), all
- * within one deadline, redirects not followed.
+ * key (HTTP channel) or a bearer token fetched from `tokenUrl` (OAUTH channel, client_secret_post or
+ * private_key_jwt), all within one deadline, redirects not followed.
  */
-export async function callHook(hook: SimInlineHook, payload: unknown, timeoutMs: number): Promise<HookCallOutcome> {
+export async function callHook(hook: SimInlineHook, payload: unknown, timeoutMs: number, channelAuth?: HookChannelAuth): Promise<HookCallOutcome> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const headers: Record<string, string> = {};
     for (const { key, value } of hook.channel.config.headers) headers[key] = value;
-    Object.assign(headers, await authorizationHeader(hook, signal));
+    Object.assign(headers, await authorizationHeader(hook, signal, channelAuth));
     headers.Accept = 'application/json';
     headers['Content-Type'] = 'application/json';
     const response = await fetch(hook.channel.config.uri, {
@@ -37,18 +42,21 @@ export async function callHook(hook: SimInlineHook, payload: unknown, timeoutMs:
   }
 }
 
-async function authorizationHeader(hook: SimInlineHook, signal: AbortSignal): Promise<Record<string, string>> {
+async function authorizationHeader(hook: SimInlineHook, signal: AbortSignal, channelAuth: HookChannelAuth | undefined): Promise<Record<string, string>> {
   const config = hook.channel.config;
   if (hook.channel.type === 'HTTP') {
     const scheme = config.authScheme as { key?: string } | undefined;
     return scheme?.key && hook.authValue !== undefined ? { [scheme.key]: hook.authValue } : {};
   }
-  if (config.authType !== 'client_secret_post') throw new Error('the simulator does not support private_key_jwt hook channels');
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: String(config.clientId),
-    client_secret: hook.clientSecret ?? '',
-  });
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (config.authType === 'private_key_jwt') {
+    if (!channelAuth) throw new Error('no hook keys to sign the client assertion with');
+    form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    form.set('client_assertion', await channelAuth.signClientAssertion(String(config.hookKeyId), String(config.clientId), String(config.tokenUrl)));
+  } else {
+    form.set('client_id', String(config.clientId));
+    form.set('client_secret', hook.clientSecret ?? '');
+  }
   if (typeof config.scope === 'string' && config.scope) form.set('scope', config.scope);
   const response = await fetch(String(config.tokenUrl), { method: 'POST', body: form, signal, redirect: 'manual' });
   if (signal.aborted) throw new HookTimeoutError();

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { TOKEN_HOOK_TYPE } from '../../../lambda/okta/schemas.js';
 import { byPriority } from './authorization-servers.js';
 import { OAuthSimError } from './errors.js';
-import { callHook } from './hook-channel.js';
+import { callHook, type HookChannelAuth } from './hook-channel.js';
 import { ID_PREFIX, oktaId } from './ids.js';
 import type { SimAuthorizationServer, SimClient, SimPolicy, SimRule, SimState, SimUser } from './model.js';
 import { applyTokenCommands, MAX_RESPONSE_BYTES, type MintedTokens, type TokenContent } from './token-patch.js';
@@ -51,6 +51,8 @@ const IDP_ID = '00oSimOktaIdp0000g3';
 export interface MintOptions {
   orgUrl: string;
   hookTimeoutMs: number;
+  /** Signs client assertions for hooks with a `private_key_jwt` channel. */
+  channelAuth?: HookChannelAuth;
 }
 
 function serverByIdOrName(state: SimState, idOrName: string): SimAuthorizationServer {
@@ -272,12 +274,12 @@ function finalTokens(tokens: MintedTokens, scopes: readonly string[]): { access:
 
 type HookStep = Pick<MintResult, 'hookOutcome' | 'reason' | 'status' | 'error'> & { tokens: MintedTokens };
 
-async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, payload: unknown, timeoutMs: number): Promise<HookStep & { hookId?: string }> {
+async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, payload: unknown, timeoutMs: number, channelAuth?: HookChannelAuth): Promise<HookStep & { hookId?: string }> {
   const hookId = (ctx.rule.actions.token as { inlineHook?: { id?: string } } | undefined)?.inlineHook?.id;
   if (!hookId) return { hookOutcome: 'none', tokens };
   const hook = state.inlineHooks.find((h) => h.id === hookId);
   if (!hook || hook.status !== 'ACTIVE') return { hookId, hookOutcome: 'none', reason: 'the inline hook is missing or inactive', tokens };
-  const outcome = await callHook(hook, payload, timeoutMs);
+  const outcome = await callHook(hook, payload, timeoutMs, channelAuth);
   const skipped = (reason: string, status?: number): HookStep & { hookId: string } => ({
     hookId,
     hookOutcome: 'skipped',
@@ -345,7 +347,7 @@ export async function mintTokens(state: SimState, request: MintRequest, options:
   };
   const before = tokensBeforeHook(ctx);
   const payload = hookRequest(ctx, before);
-  const step = await runHook(state, ctx, before, structuredClone(payload), options.hookTimeoutMs);
+  const step = await runHook(state, ctx, before, structuredClone(payload), options.hookTimeoutMs, options.channelAuth);
   const { tokens, ...outcome } = step;
   const minted = outcome.hookOutcome === 'error' ? { access: { claims: {}, lifetime: 0 } } : finalTokens(tokens, request.scopes);
   return {

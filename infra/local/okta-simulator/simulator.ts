@@ -2,9 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import { ApiTokens } from './api-tokens.js';
+import { ServiceApps } from './apps.js';
+import { authorizationServerPolicyRoutes } from './authorization-server-policies.js';
 import { findRule } from './authorization-servers.js';
+import { CustomServerTokens } from './custom-server-tokens.js';
 import { executeInlineHook } from './execute.js';
 import { Faults, type FaultSpec } from './faults.js';
+import { HookKeys } from './hook-keys.js';
 import { managementRoutes } from './management-routes.js';
 import { mintTokens, MintRequestSchema, type MintRequest, type MintResult } from './mint.js';
 import type { SimAuthorizationServer, SimInlineHook, SimServiceApp, SimState } from './model.js';
@@ -50,6 +54,8 @@ export interface OktaSimulator {
   resetCalls(): void;
   /** Okta's token path for a client: rule by priority, the attached hook called (no retry), its answer applied. */
   mintTokens(request: MintRequest): Promise<MintResult>;
+  /** Rotates a custom authorization server's signing key: a new active key, the previous kept, older ones unpublished. */
+  rotateSigningKeys(authorizationServerId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,7 +82,12 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
   let orgUrl = '';
   const oauth = await OAuthServer.create(() => orgUrl);
 
-  const mint = (request: MintRequest) => mintTokens(state, request, { orgUrl, hookTimeoutMs });
+  const hookKeys = new HookKeys(state);
+  const mintOptions = () => ({ orgUrl, hookTimeoutMs, channelAuth: hookKeys });
+  const apps = new ServiceApps(state, () => orgUrl);
+  const serverTokens = new CustomServerTokens(state, apps, () => orgUrl, mintOptions);
+  const now = () => new Date().toISOString();
+  const mint = (request: MintRequest) => mintTokens(state, request, mintOptions());
   const snapshot = () => structuredClone({ inlineHooks: state.inlineHooks, authorizationServers: state.authorizationServers });
 
   const router = new Router([
@@ -84,7 +95,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
       state,
       orgUrl: () => orgUrl,
       now: () => new Date().toISOString(),
-      executeInlineHook: (hook, payload) => executeInlineHook(hook, payload, hookTimeoutMs),
+      executeInlineHook: (hook, payload) => executeInlineHook(hook, payload, hookTimeoutMs, hookKeys),
       afterRuleRead: (serverId, policyId, ruleId) => {
         const edit = ruleEdits.shift();
         if (!edit) return undefined;
@@ -96,6 +107,10 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
       },
     }),
     ...oauth.routes(),
+    ...hookKeys.routes(now),
+    ...apps.routes(now),
+    ...serverTokens.routes(now),
+    ...authorizationServerPolicyRoutes(state, () => orgUrl, now),
     ...simRoutes({
       injectFault: (fault) => faults.add(fault),
       state: snapshot,
@@ -135,6 +150,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
     calls,
     resetCalls: () => (calls.length = 0),
     mintTokens: mint,
+    rotateSigningKeys: (id) => serverTokens.rotateKeys(id),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
