@@ -61,11 +61,11 @@ describe('okta simulator: OAuth 2.0 for inline hooks', () => {
     });
   }
 
-  function tokenUrl(serverId = SEED.partnerServer.id) {
+  function tokenUrl(serverId: string = SEED.partnerServer.id) {
     return `${sim.url}/oauth2/${serverId}/v1/token`;
   }
 
-  async function requestToken(form: Record<string, string>, serverId = SEED.partnerServer.id) {
+  async function requestToken(form: Record<string, string>, serverId: string = SEED.partnerServer.id) {
     const response = await fetch(tokenUrl(serverId), { method: 'POST', headers: { Accept: 'application/json' }, body: new URLSearchParams({ grant_type: 'client_credentials', ...form }) });
     return { status: response.status, body: (await response.json()) as any };
   }
