@@ -43,6 +43,15 @@ export const AlarmsSchema = z
     message: 'give exactly one of email or topicArn',
   });
 
+/** Thresholds of the outcome alarms (OktaTokenHook `monitoring`; defaults and reasons in hook-alarms.ts). */
+export const MonitoringSchema = z.strictObject({
+  unauthorizedThreshold: z.int().min(1).optional(),
+  failureRatePercent: z.number().gt(0).max(100).optional(),
+  deniedThreshold: z.int().min(1).optional(),
+  p99DurationMs: z.int().min(1).max(2999).optional(),
+  dashboard: z.boolean().optional(),
+});
+
 export const EnvironmentSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/).optional(),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
@@ -55,13 +64,15 @@ export const EnvironmentSchema = z.strictObject({
   hook: HookConfigSchema,
   memorySize: z.int().min(128).max(10240).default(DEFAULT_MEMORY_MB),
   timeoutSeconds: z.int().min(1).max(MAX_TIMEOUT_SECONDS).default(MAX_TIMEOUT_SECONDS),
-  reservedConcurrency: z.int().min(1).optional(),
+  reservedConcurrency: z.union([z.int().min(1), z.literal('unreserved')]).optional(),
+  expectedTokensPerSecond: z.number().positive().optional(),
   provisionedConcurrency: z.int().min(1).optional(),
   logRetentionDays: z
     .int()
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), 'is not a retention CloudWatch Logs offers')
     .default(DEFAULT_LOG_RETENTION_DAYS),
   alarms: AlarmsSchema.optional(),
+  monitoring: MonitoringSchema.optional(),
   replaceExistingHook: z.boolean().default(false),
   retainOnDelete: z.boolean().default(false),
   verify: z.boolean().default(true),
@@ -100,7 +111,16 @@ const FIXES: Record<string, string> = {
   hookName: 'set 1 to 255 characters, unique in the Okta org, or remove the key for okta-token-hook-<env>',
   memorySize: 'set the hook memory in MB, 128 to 10240',
   timeoutSeconds: `set 1 or ${MAX_TIMEOUT_SECONDS}: Okta waits 3 s for a token hook`,
-  reservedConcurrency: 'set a whole number of at least 1, or remove the key',
+  reservedConcurrency:
+    'set a whole number of at least 1, "unreserved" for no ceiling, or remove the key for the default ceiling (see "Concurrency ceiling" in the README)',
+  expectedTokensPerSecond: "set the org's peak token requests per second (a positive number), or remove the key",
+  monitoring:
+    'set {"unauthorizedThreshold", "failureRatePercent", "deniedThreshold", "p99DurationMs", "dashboard"} (each optional), or remove the key',
+  unauthorizedThreshold: 'set the number of 401 answers in 5 minutes that raises the alarm, at least 1',
+  failureRatePercent: 'set the percentage of failed calls in 5 minutes that raises the alarm, above 0 and at most 100',
+  deniedThreshold: 'set the number of denied token requests in 5 minutes that raises an alarm, or remove the key for no alarm',
+  p99DurationMs: "set the p99 duration in ms that raises the alarm, below Okta's 3000",
+  dashboard: 'set true or false',
   provisionedConcurrency: 'set a whole number of at least 1, or remove the key',
   logRetentionDays: `set one of ${LOG_RETENTION_DAYS.join(', ')}`,
   alarms: 'set {"email": "you@example.com"} or {"topicArn": "arn:aws:sns:<region>:<account>:<topic>"}, or remove the key',
@@ -155,7 +175,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
 function crossChecks(config: z.output<typeof EnvironmentSchema>, raw: Record<string, unknown>, prefix: string): string[] {
   const problems: string[] = [];
   const { reservedConcurrency, provisionedConcurrency } = config;
-  if (reservedConcurrency !== undefined && provisionedConcurrency !== undefined && provisionedConcurrency > reservedConcurrency) {
+  if (typeof reservedConcurrency === 'number' && provisionedConcurrency !== undefined && provisionedConcurrency > reservedConcurrency) {
     problems.push(
       `${prefix}.provisionedConcurrency: ${provisionedConcurrency} exceeds reservedConcurrency ${reservedConcurrency}: lower it or raise reservedConcurrency`,
     );

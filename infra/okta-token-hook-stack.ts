@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config.js';
-import { OktaTokenHook } from './constructs/okta-token-hook.js';
+import { OktaTokenHook, type OktaTokenHookProps } from './constructs/okta-token-hook.js';
 
 /** One stack per environment. */
 export function stackNameFor(environment: string): string {
@@ -45,6 +45,8 @@ export class OktaTokenHookStack extends Stack {
       memorySize: environment.memorySize,
       timeout: Duration.seconds(environment.timeoutSeconds),
       reservedConcurrency: environment.reservedConcurrency,
+      expectedTokensPerSecond: environment.expectedTokensPerSecond,
+      monitoring: monitoringOf(environment),
       provisionedConcurrency: environment.provisionedConcurrency,
       logRetention: environment.logRetentionDays as logs.RetentionDays,
       alarmTopic: alarmTopic(this, environment),
@@ -77,6 +79,11 @@ export class OktaTokenHookStack extends Stack {
       description: 'The hook function logs: aws logs tail <name> --follow',
     });
   }
+}
+
+function monitoringOf(environment: EnvironmentConfig): OktaTokenHookProps['monitoring'] {
+  const { p99DurationMs, ...rest } = environment.monitoring ?? {};
+  return { ...rest, ...(p99DurationMs !== undefined ? { p99DurationThreshold: Duration.millis(p99DurationMs) } : {}) };
 }
 
 /** A full ARN (with Secrets Manager's 6-character suffix), a partial ARN, or a name. */

@@ -9,7 +9,10 @@ import { Construct } from 'constructs';
 import { HOOK_ENV } from '../../lambda/shared/contract.js';
 import { HookConfigSchema, describeIssues, type HookConfig, type HookConfigInput } from '../../lambda/shared/hook-config.js';
 import { ApiKeyRotation } from './api-key-rotation.js';
-import { HookAlarms, OKTA_HOOK_BUDGET } from './hook-alarms.js';
+import { DEFAULT_P99_DURATION_THRESHOLD, HookAlarms, monitoringProblems, OKTA_HOOK_BUDGET, type HookMonitoringOptions } from './hook-alarms.js';
+import { defaultReservedConcurrency } from './hook-ceiling.js';
+import { dashboardNameFor, HookDashboard } from './hook-dashboard.js';
+import { HookOutcomeMetrics, outcomeNamespace } from './hook-outcomes.js';
 import { HookRegistration, type HookTargetProps } from './hook-registration.js';
 import { DEFAULT_FUNCTION_MEMORY_MB, ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
@@ -45,8 +48,20 @@ export interface OktaTokenHookProps {
   readonly memorySize?: number;
   /** Whole seconds below Okta's 3 s budget. @default Duration.seconds(2) */
   readonly timeout?: Duration;
-  /** @default - unreserved */
-  readonly reservedConcurrency?: number;
+  /**
+   * The hook's concurrency ceiling, so a flood of calls to its public URL cannot take the account's
+   * Lambda concurrency; calls above it are throttled (and alarmed). `'unreserved'` sets none.
+   * @default - `expectedTokensPerSecond` × timeout, at most 75 (Okta's org concurrency limit: Okta
+   * never has more calls in flight), see hook-ceiling.ts
+   */
+  readonly reservedConcurrency?: number | 'unreserved';
+  /** The org's peak token requests per second, to size the default ceiling. @default - Okta's limit sizes it: 75 */
+  readonly expectedTokensPerSecond?: number;
+  /** Thresholds of the outcome alarms, and the dashboard. @default - the defaults of HookMonitoringOptions, a dashboard */
+  readonly monitoring?: HookMonitoringOptions & {
+    /** A CloudWatch dashboard for the hook. @default true */
+    readonly dashboard?: boolean;
+  };
   /** Warm instances on the `live` alias, so Okta never waits for a cold start. @default - none */
   readonly provisionedConcurrency?: number;
   /** Retention of the hook's and registrar's log groups. @default logs.RetentionDays.ONE_MONTH */
@@ -106,6 +121,12 @@ export class OktaTokenHook extends Construct {
   readonly credentialsSecret: secretsmanager.ISecret;
   readonly registration: HookRegistration;
   readonly alarms: HookAlarms;
+  /** The outcome counts from the hook's log line. */
+  readonly outcomes: HookOutcomeMetrics;
+  /** Undefined when `monitoring.dashboard` is false. */
+  readonly dashboard: HookDashboard | undefined;
+  /** The hook's reserved concurrency; undefined when unreserved. */
+  readonly reservedConcurrency: number | undefined;
   /** Rotates the API key; undefined when rotation is turned off. */
   readonly rotation: ApiKeyRotation | undefined;
   /** The inline hook's id in Okta. */
@@ -114,9 +135,10 @@ export class OktaTokenHook extends Construct {
   constructor(scope: Construct, id: string, props: OktaTokenHookProps) {
     const timeout = props.timeout ?? DEFAULT_HOOK_TIMEOUT;
     // Before super: invalid props leave nothing half-built in the tree.
-    const hookConfig = validate(props, timeout);
+    const { hookConfig, reservedConcurrency } = validate(props, timeout);
     super(scope, id);
     this.hookConfig = hookConfig;
+    this.reservedConcurrency = reservedConcurrency;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
 
     this.apiKeySecret = new secretsmanager.Secret(this, 'ApiKey', {
@@ -132,7 +154,7 @@ export class OktaTokenHook extends Construct {
       description: `Okta token inline hook ${props.hookName}`,
       timeout,
       memorySize: props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB,
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      reservedConcurrentExecutions: reservedConcurrency,
       logRetention,
       environment: {
         [HOOK_ENV.apiKeySecretArn]: this.apiKeySecret.secretArn,
@@ -174,7 +196,28 @@ export class OktaTokenHook extends Construct {
     this.registration.resource.node.addDependency(this.alias);
     this.hookId = this.registration.hookId;
 
-    this.alarms = new HookAlarms(this, 'Alarms', { function: this.hookFunction.function, topic: props.alarmTopic });
+    const { dashboard: withDashboard = true, ...thresholds } = props.monitoring ?? {};
+    this.outcomes = new HookOutcomeMetrics(this, 'Outcomes', {
+      logGroup: this.hookFunction.logGroup,
+      namespace: outcomeNamespace(props.hookName),
+    });
+    this.alarms = new HookAlarms(this, 'Alarms', {
+      ...thresholds,
+      function: this.hookFunction.function,
+      topic: props.alarmTopic,
+      outcomes: this.outcomes,
+      failureMode: this.hookConfig.failureMode,
+    });
+    this.dashboard = withDashboard
+      ? new HookDashboard(this, 'Dashboard', {
+          dashboardName: dashboardNameFor(props.hookName),
+          function: this.hookFunction.function,
+          outcomes: this.outcomes,
+          p99DurationThreshold: thresholds.p99DurationThreshold ?? DEFAULT_P99_DURATION_THRESHOLD,
+          ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+          alarms: this.alarms.all(),
+        })
+      : undefined;
 
     if (props.rotation?.enabled ?? true) {
       this.rotation = new ApiKeyRotation(this, 'Rotation', {
@@ -201,7 +244,7 @@ export class OktaTokenHook extends Construct {
   }
 }
 
-function validate(props: OktaTokenHookProps, timeout: Duration): HookConfig {
+function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: HookConfig; reservedConcurrency: number | undefined } {
   const problems: string[] = [];
   const parsed = HookConfigSchema.safeParse(props.hookConfig);
   if (!parsed.success) problems.push(`hookConfig is invalid: ${describeIssues(parsed.error.issues)}`);
@@ -227,13 +270,23 @@ function validate(props: OktaTokenHookProps, timeout: Duration): HookConfig {
   if (memory !== undefined && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
     problems.push(`memorySize must be a whole number of MB from 128 to 10240, got ${memory}`);
   }
-  const { reservedConcurrency: reserved, provisionedConcurrency: provisioned } = props;
-  for (const [name, value] of [['reservedConcurrency', reserved], ['provisionedConcurrency', provisioned]] as const) {
+  const { provisionedConcurrency: provisioned, expectedTokensPerSecond: rate } = props;
+  const given = props.reservedConcurrency === 'unreserved' ? undefined : props.reservedConcurrency;
+  for (const [name, value] of [['reservedConcurrency', given], ['provisionedConcurrency', provisioned]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) problems.push(`${name} must be a whole number of at least 1, got ${value}`);
   }
-  if (reserved !== undefined && provisioned !== undefined && provisioned > reserved) {
-    problems.push(`provisionedConcurrency (${provisioned}) exceeds reservedConcurrency (${reserved}): lower it or raise reservedConcurrency`);
+  if (given !== undefined && provisioned !== undefined && provisioned > given) {
+    problems.push(`provisionedConcurrency (${provisioned}) exceeds reservedConcurrency (${given}): lower it or raise reservedConcurrency`);
   }
+  if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) problems.push(`expectedTokensPerSecond must be a positive number, got ${rate}`);
+  problems.push(...monitoringProblems(props.monitoring ?? {}));
+  // A timeout only known at deploy time counts as the longest Okta allows.
+  const timeoutMs = timeout.toMilliseconds();
+  const timeoutSeconds = Token.isUnresolved(timeoutMs) ? OKTA_HOOK_BUDGET.toSeconds() - 1 : Math.ceil(timeoutMs / 1000);
+  const reservedConcurrency =
+    props.reservedConcurrency === 'unreserved'
+      ? undefined
+      : (given ?? defaultReservedConcurrency({ timeoutSeconds, ...(rate !== undefined ? { expectedTokensPerSecond: rate } : {}), ...(provisioned !== undefined ? { provisionedConcurrency: provisioned } : {}) }));
   if (props.hookName.length < 1 || props.hookName.length > 255) {
     problems.push(`hookName must be 1 to 255 characters, got ${props.hookName.length}`);
   }
@@ -241,5 +294,5 @@ function validate(props: OktaTokenHookProps, timeout: Duration): HookConfig {
     problems.push(`orgUrl must be the org's https origin, e.g. https://example.okta.com, got ${props.orgUrl}`);
   }
   if (problems.length) throw new OktaTokenHookPropsError(`invalid OktaTokenHook props:\n  - ${problems.join('\n  - ')}`);
-  return (parsed as { data: HookConfig }).data;
+  return { hookConfig: (parsed as { data: HookConfig }).data, reservedConcurrency };
 }

@@ -6,7 +6,7 @@ import { CommandEncodingError, MAX_RESPONSE_BYTES } from './encode.js';
 import { DeadlineExceededError, errorToResponse, HookRequestError } from './errors.js';
 import { decide, noTransform, type Decision, type Transform } from './evaluate.js';
 import { headerOf, JSON_HEADERS, jsonResult, type FunctionUrlEvent, type FunctionUrlResult } from './function-url.js';
-import { consoleLogger, type HookLogger, type HookLogLine } from './log.js';
+import { consoleLogger, HOOK_LOG_MESSAGE, type HookLogger, type HookLogLine } from './log.js';
 import { parseTokenHookRequest, type TokenHookRequest } from './request-schema.js';
 
 /**
@@ -132,7 +132,7 @@ export function createTokenHook(options: TokenHookOptions): TokenHook {
       result = failure.result;
       line = { eventId, outcome: failure.outcome, error: describeError(error) };
     }
-    log({ message: 'token hook request', requestId, ...line, status: result.statusCode, durationMs: Math.round((clock.now() - started) * 1000) / 1000 });
+    log({ message: HOOK_LOG_MESSAGE, requestId, ...line, status: result.statusCode, durationMs: Math.round((clock.now() - started) * 1000) / 1000 });
     return result;
   };
 }

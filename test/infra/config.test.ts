@@ -147,6 +147,19 @@ describe('loadEnvironment', () => {
     ]);
   });
 
+  it('accepts "unreserved" as the ceiling and refuses monitoring thresholds out of range', () => {
+    const unreserved = loadEnvironment(contextWith({ prod: { ...minimal, reservedConcurrency: 'unreserved', provisionedConcurrency: 3 } }), 'prod');
+
+    const problems = problemsOf({ ...minimal, monitoring: { failureRatePercent: 0, p99DurationMs: 3000, unauthorizedThreshold: 0.5 } });
+
+    expect(unreserved.reservedConcurrency).toBe('unreserved');
+    expect(problems).toEqual([
+      expect.stringMatching(/^environments\.prod\.monitoring\.unauthorizedThreshold: .*: set the number of 401 answers/),
+      expect.stringMatching(/^environments\.prod\.monitoring\.failureRatePercent: .*: set the percentage of failed calls/),
+      expect.stringMatching(/^environments\.prod\.monitoring\.p99DurationMs: .*below Okta's 3000/),
+    ]);
+  });
+
   it('wants exactly one alarm destination', () => {
     const both = { email: 'ops@acme.com', topicArn: 'arn:aws:sns:eu-west-1:123456789012:alarms' };
 

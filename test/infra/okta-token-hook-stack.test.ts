@@ -175,6 +175,23 @@ describe('OktaTokenHookStack', () => {
     });
   });
 
+  it('carries the ceiling and the monitoring thresholds of the environment to the hook', () => {
+    const template = Template.fromStack(
+      stackFor('prod', {
+        ...base,
+        expectedTokensPerSecond: 10,
+        monitoring: { unauthorizedThreshold: 2, failureRatePercent: 1, deniedThreshold: 4, p99DurationMs: 900, dashboard: true },
+      }),
+    );
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', ReservedConcurrentExecutions: 20 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'unauthorized', Threshold: 2 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'denied', Threshold: 4 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Threshold: 900 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 1, Metrics: Match.arrayWith([Match.objectLike({ Id: 'failed' })]) });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'okta-token-hook-prod' });
+  });
+
   it('passes the AwsSolutions checks with nothing left unacknowledged', () => {
     for (const stack of [exampleStack(), stackFor('full', { ...base, reservedConcurrency: 5, provisionedConcurrency: 1, alarms: { email: 'ops@acme.com' } })]) {
       const report = new AwsSolutionsChecks(stack.node.root).validateScope(stack);

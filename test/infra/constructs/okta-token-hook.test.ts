@@ -240,13 +240,13 @@ describe('OktaTokenHook', () => {
     }
   });
 
-  it('alarms on errors, throttles and p99 duration, notifying the topic', () => {
+  it('alarms on errors, throttles, p99 duration, unauthorized bursts and the failure rate, notifying the topic', () => {
     const topicStack = new Stack(appWithoutBundling(), 'Topics');
     const { template } = build({ alarmTopic: sns.Topic.fromTopicArn(topicStack, 'Ops', 'arn:aws:sns:eu-west-1:123456789012:ops') });
     const fn = { Ref: logicalIdOf(template, 'AWS::Lambda::Function', /^HookFunction/) };
     const actions = ['arn:aws:sns:eu-west-1:123456789012:ops'];
 
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     for (const metric of ['Errors', 'Throttles']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: metric,
@@ -265,12 +265,89 @@ describe('OktaTokenHook', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       AlarmActions: actions,
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'unauthorized',
+      Namespace: 'OktaTokenHook/okta-token-hook-test',
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: actions,
+    });
+  });
+
+  it('alarms on the share of calls failing the way the failure mode says', () => {
+    const { template } = build({ hookConfig: { ...hookConfig, failureMode: 'open' }, monitoring: { failureRatePercent: 2 } });
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 2,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(total > 0, 100 * failed / total, 0)', ReturnData: true }),
+        Match.objectLike({ Id: 'failed', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'failed-open' }) }) }),
+      ]),
+    });
+  });
+
+  it('alarms on denials only when the environment asks for it', () => {
+    const { template: without } = built();
+    const { template: withDenied } = build({ monitoring: { deniedThreshold: 10, unauthorizedThreshold: 1 } });
+
+    without.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'denied' }, 0);
+    withDenied.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'denied', Threshold: 10 });
+    withDenied.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'unauthorized', Threshold: 1 });
+  });
+
+  it('counts every outcome of the hook log group with a metric filter', () => {
+    const { template } = built();
+    const logGroup = { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', /^HookLogs/) };
+
+    for (const outcome of ['patched', 'unchanged', 'denied', 'rejected', 'unauthorized', 'failed-open', 'failed-closed']) {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: logGroup,
+        FilterPattern: Match.stringLikeRegexp(`\\$\\.message\\.outcome = "${outcome}"`),
+        MetricTransformations: [Match.objectLike({ MetricName: outcome, MetricNamespace: 'OktaTokenHook/okta-token-hook-test' })],
+      });
+    }
+  });
+
+  it('builds a dashboard of outcomes, duration against Okta\'s 3 s, cold starts and throttles', () => {
+    const { template } = built();
+
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'okta-token-hook-test' });
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const text of ['Outcomes', 'failed-open', 'unauthorized', 'p50', 'p99', '3000', 'Cold starts', 'init-duration', 'Throttles', 'ConcurrentExecutions']) {
+      expect(body).toContain(text);
+    }
+  });
+
+  it('leaves the dashboard out when asked', () => {
+    const { template } = build({ monitoring: { dashboard: false } });
+
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
+  it('reserves 75 executions by default: as many calls as Okta can have in flight', () => {
+    const { template, hook } = built();
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', ReservedConcurrentExecutions: 75 });
+    expect(hook.reservedConcurrency).toBe(75);
+  });
+
+  it('sizes the default ceiling from the expected token rate and the timeout', () => {
+    const { template } = build({ expectedTokensPerSecond: 4.5, timeout: Duration.seconds(2) });
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', ReservedConcurrentExecutions: 9 });
+  });
+
+  it('reserves nothing when the environment says unreserved', () => {
+    const { template } = build({ reservedConcurrency: 'unreserved' });
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', ReservedConcurrentExecutions: Match.absent() });
   });
 
   it('creates alarms without actions when no topic is given', () => {
     const { template } = built();
 
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', AlarmActions: Match.absent() });
   });
 
@@ -327,6 +404,7 @@ describe('OktaTokenHook', () => {
         reservedConcurrency: 1,
         provisionedConcurrency: 2,
         hookConfig: { failureMode: 'ajar' as never },
+        monitoring: { failureRatePercent: 0 },
       });
 
     expect(build_).toThrow(OktaTokenHookPropsError);
@@ -334,7 +412,7 @@ describe('OktaTokenHook', () => {
       build_();
     } catch (error) {
       const lines = (error as Error).message.split('\n').slice(1);
-      expect(lines).toHaveLength(5);
+      expect(lines).toHaveLength(6);
       expect(lines.join('\n')).toMatch(/hookConfig is invalid: failureMode/);
     }
   });
