@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 
-/** Okta's own example request (`TokenPayLoadExample` of the spec): the reference payload. */
+/** Okta's own example request (`TokenPayLoadExample` of the spec, from the project's copy): the reference payload. */
 export function referencePayload(): Record<string, any> {
-  const path = fileURLToPath(new URL('../../shared/okta/openapi/subset-inlinehooks-authz-policies.yaml', import.meta.url));
-  const spec = parse(readFileSync(path, 'utf8')) as { components: { examples: Record<string, { value: Record<string, any> }> } };
+  const path = fileURLToPath(new URL('../test/fixtures/okta-spec/okta-spec.json', import.meta.url));
+  const spec = JSON.parse(readFileSync(path, 'utf8')) as { components: { examples: Record<string, { value: Record<string, any> }> } };
   return structuredClone(spec.components.examples['TokenPayLoadExample']!.value);
 }
 

@@ -6,8 +6,7 @@ import { startOktaSimulator, type OktaSimulator, type SimCall } from '../../../i
 import { createOktaClient, type OktaClientOptions } from '../../../lambda/okta/client.js';
 import type { OktaCredentials } from '../../../lambda/okta/credentials.js';
 import type { OktaApi } from '../../../lambda/okta/okta-api.js';
-import { assertMatchesSpec, operationSchemaName } from '../../support/okta-spec.js';
-import { channelSpecErrors } from './full-spec.js';
+import { assertMatchesSpec, channelSpecErrors, operationSchemaName } from '../../support/okta-spec.js';
 
 /** Shared set-up of the simulator-backed client tests: a simulator, a client with recorded waits and logs. */
 
