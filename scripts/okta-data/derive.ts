@@ -23,6 +23,17 @@ const RECORDINGS_OUT = join(REPO, 'test/fixtures/okta-recordings');
 /** Paths of the management API that the project calls, simulates or will check (System Log, Hook Keys). */
 const PATH_PREFIXES = ['/api/v1/inlineHooks', '/api/v1/authorizationServers', '/api/v1/hook-keys', '/api/v1/logs'];
 const METHODS = ['get', 'post', 'put', 'delete'];
+/**
+ * Schemas of the full spec outside the subset that the simulator's tests check answers against: the
+ * apps, their credentials, custom scopes and authorization server keys behind an OAUTH hook channel.
+ */
+const FULL_SPEC_SCHEMAS = [
+  'AuthorizationServerJsonWebKey',
+  'OAuth2ClientJsonWebKeyRsaResponse',
+  'OAuth2ClientSecret',
+  'OAuth2Scope',
+  'OpenIdConnectApplication',
+];
 /** The token inline hook callback (Okta to the hook), kept as a pseudo-operation. */
 const TOKEN_HOOK_WEBHOOK = 'create-token-hook';
 
@@ -60,6 +71,8 @@ function stripSchema(node: Json): Json {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (PROSE.has(key) || key.startsWith('x-')) continue;
+    // Ajv refuses `nullable` without a `type` (beside a `$ref` or `allOf`), where it adds nothing.
+    if (key === 'nullable' && !('type' in node)) continue;
     if (SCHEMA_MAPS.has(key) && value && typeof value === 'object' && !Array.isArray(value)) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, stripSchema(schema)]));
     } else if (key === 'enum' || key === 'default' || key === 'const' || key === 'discriminator') {
@@ -92,9 +105,28 @@ function trimOperation(spec: Spec, operation: Operation, roots: Set<string>, exa
   return out;
 }
 
+function readSpec(file: string): Spec {
+  // The full spec shares blocks through many YAML aliases.
+  return parse(readFileSync(join(SOURCE, 'openapi', file), 'utf8'), { maxAliasCount: -1 }) as Spec;
+}
+
+/** `roots` and every schema they reach in `spec`, prose stripped, added to `into`. */
+function addClosure(spec: Spec, roots: Iterable<string>, into: Record<string, Json>): void {
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (name in into) continue;
+    const schema = spec.components.schemas[name];
+    if (!schema) throw new Error(`the spec refers to schema '${name}' but does not define it`);
+    into[name] = stripSchema(schema);
+    // Discriminator mappings name their targets as strings, not $refs: follow those too.
+    pending.push(...refsIn(schema, SCHEMA_REF));
+  }
+}
+
 function deriveSpec(): void {
   const specFile = 'subset-inlinehooks-authz-policies.yaml';
-  const spec = parse(readFileSync(join(SOURCE, 'openapi', specFile), 'utf8')) as Spec;
+  const spec = readSpec(specFile);
   const roots = new Set<string>();
   const exampleNames = new Set<string>();
   const paths: Record<string, JsonObject> = {};
@@ -109,16 +141,9 @@ function deriveSpec(): void {
   const webhook = trimOperation(spec, spec['x-webhooks'][TOKEN_HOOK_WEBHOOK]!['post']!, roots, exampleNames);
 
   const schemas: Record<string, Json> = {};
-  const pending = [...roots];
-  while (pending.length > 0) {
-    const name = pending.pop()!;
-    if (name in schemas) continue;
-    const schema = spec.components.schemas[name];
-    if (!schema) throw new Error(`the spec refers to schema '${name}' but does not define it`);
-    schemas[name] = stripSchema(schema);
-    // Discriminator mappings name their targets as strings, not $refs: follow those too.
-    pending.push(...refsIn(schema, SCHEMA_REF));
-  }
+  addClosure(spec, roots, schemas);
+  // The subset was cut unchanged from the full spec, so a schema in both is the same schema.
+  addClosure(readSpec('management-oneOfInheritance.yaml'), FULL_SPEC_SCHEMAS, schemas);
   const examples: Record<string, Json> = {};
   for (const name of [...exampleNames].sort()) {
     const example = spec.components.examples[name];
@@ -130,7 +155,7 @@ function deriveSpec(): void {
     source: {
       repo: 'okta/okta-management-openapi-spec',
       license: 'Apache-2.0',
-      file: `dist/current/management-oneOfInheritance.yaml, through ${specFile}`,
+      file: `dist/current/management-oneOfInheritance.yaml (through ${specFile} for the paths)`,
       version: spec.info.version,
     },
     paths,
