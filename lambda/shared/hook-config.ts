@@ -40,7 +40,11 @@ export const RuleConditionsSchema = z.strictObject({
   clientIds: z.optional(StringList),
   /** Scopes granted to the access token (`data.access.scopes`, else the requested `scope`). */
   scopes: z.optional(StringList),
-  /** `protocol.request.grant_type`; `implicit` for tokens minted at /authorize. */
+  /**
+   * The flow: the `grant_type` of a /token request (`refresh_token`, `client_credentials`, `password`...);
+   * for a request from /authorize, by its `response_type`: `authorization_code` (`code`), `implicit`
+   * (`token`, `id_token`, `id_token token`) or `hybrid` (`code` with a token).
+   */
   grantTypes: z.optional(StringList),
   /** The access-policy rule that matched (`data.context.policy.rule.id`). */
   policyRuleIds: z.optional(StringList),

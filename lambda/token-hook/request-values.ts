@@ -44,11 +44,23 @@ export function clientIdOf(request: TokenHookRequest): string | undefined {
   return protocol?.client?.id ?? protocol?.request?.client_id ?? (typeof cid === 'string' ? cid : undefined);
 }
 
-/** The OAuth grant type; tokens minted at /authorize (no grant_type) count as `implicit`. */
+/**
+ * The flow that minted the tokens, as the `grantTypes` condition names it. A `/token` request carries
+ * its `grant_type` (`refresh_token`, `client_credentials`, `password`, ...). A request that comes from
+ * `/authorize` carries none, only its `response_type`: Okta sends the authorization-code flow's hook
+ * request with the `/authorize` request (`response_type=code`). So `code` alone is `authorization_code`,
+ * `token` and `id_token` without `code` are `implicit`, and `code` with either is `hybrid`.
+ */
 export function grantTypeOf(request: TokenHookRequest): string | undefined {
-  const grantType = request.data.context.protocol?.request?.grant_type;
-  if (grantType) return grantType;
-  return request.source?.includes('/v1/authorize') ? 'implicit' : undefined;
+  const protocolRequest = request.data.context.protocol?.request;
+  if (protocolRequest?.grant_type) return protocolRequest.grant_type;
+  const responseType = protocolRequest?.response_type;
+  if (!responseType) return undefined;
+  const words = responseType.split(' ');
+  const code = words.includes('code');
+  const token = words.includes('token') || words.includes('id_token');
+  if (code) return token ? 'hybrid' : 'authorization_code';
+  return token ? 'implicit' : undefined;
 }
 
 /**

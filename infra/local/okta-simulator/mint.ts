@@ -16,6 +16,13 @@ export const MintRequestSchema = z.object({
   scopes: z.array(z.string().min(1)),
   /** User id or login; grants with a user default to the seeded user. */
   user: z.string().min(1).optional(),
+  /**
+   * The `/authorize` request's `response_type` (space-separated) for the browser grants: `code` for
+   * `authorization_code` (the default), `token`, `id_token` or `id_token token` for `implicit` (the default
+   * is `id_token token` with `openid`, else `token`), or `code` with a token for a hybrid flow (grant
+   * `authorization_code`, on a client that also allows `implicit`).
+   */
+  responseType: z.string().min(1).optional(),
   /** Extra query parameters of the `/authorize` request, visible to the hook in `data.context.request.url.value`. */
   extraParams: z.record(z.string(), z.string()).optional(),
 });
@@ -44,8 +51,12 @@ export interface MintResult {
 
 /** Grants that involve a signed-in user (and so a session, and an ID token with `openid`). */
 const USER_GRANTS = new Set(['authorization_code', 'implicit', 'password', 'refresh_token', 'interaction_code']);
-/** Browser grants start at `/authorize`; the others at `/token`. */
+/**
+ * Browser grants start at `/authorize`, the others at `/token`. Okta sends the authorization-code flow's
+ * hook request with the `/authorize` request (`response_type=code`, no `grant_type`), as a real one shows.
+ */
 const AUTHORIZE_GRANTS = new Set(['authorization_code', 'implicit']);
+const RESPONSE_TYPE_WORDS = new Set(['code', 'token', 'id_token']);
 const IDP_ID = '00oSimOktaIdp0000g3';
 
 export interface MintOptions {
@@ -117,6 +128,8 @@ export function matchRule(
 
 interface MintContext {
   orgUrl: string;
+  /** The `/authorize` request's response_type; undefined for a `/token` grant. */
+  responseType: string | undefined;
   issuer: string;
   server: SimAuthorizationServer;
   client: SimClient;
@@ -125,6 +138,27 @@ interface MintContext {
   policy: SimPolicy;
   rule: SimRule;
   authTime: number;
+}
+
+/** The response_type the `/authorize` request carries, checked as Okta checks it; undefined at `/token`. */
+function responseTypeOf(request: MintRequest, client: SimClient): string | undefined {
+  if (!AUTHORIZE_GRANTS.has(request.grantType)) {
+    if (request.responseType) throw new OAuthSimError('invalid_request', `The ${request.grantType} grant is a /token request; response_type belongs to /authorize.`);
+    return undefined;
+  }
+  const responseType = request.responseType ?? (request.grantType === 'authorization_code' ? 'code' : request.scopes.includes('openid') ? 'id_token token' : 'token');
+  const words = responseType.split(' ').filter(Boolean);
+  if (words.length === 0 || words.some((word) => !RESPONSE_TYPE_WORDS.has(word)) || new Set(words).size !== words.length) {
+    throw new OAuthSimError('unsupported_response_type', `The response type '${responseType}' is not supported.`);
+  }
+  const code = words.includes('code');
+  if (code !== (request.grantType === 'authorization_code')) {
+    throw new OAuthSimError('unsupported_response_type', `The response type '${responseType}' does not go with the ${request.grantType} grant: 'code' means authorization_code (or a hybrid), no 'code' means implicit.`);
+  }
+  if (code && words.length > 1 && !client.grantTypes.includes('implicit')) {
+    throw new OAuthSimError('unauthorized_client', `The client is not authorized to use the provided grant type 'implicit' (a hybrid response type '${responseType}').`);
+  }
+  return words.join(' ');
 }
 
 function randomId(size = 16): string {
@@ -145,7 +179,9 @@ function tokensBeforeHook(ctx: MintContext): MintedTokens {
     },
     lifetime: (token.accessTokenLifetimeMinutes ?? 60) * 60,
   };
-  if (!user || !request.scopes.includes('openid')) return { access };
+  // At /authorize an ID token comes with `id_token`, or later with the code; at /token with `openid`.
+  const idToken = ctx.responseType === undefined || /\b(id_token|code)\b/.test(ctx.responseType);
+  if (!user || !request.scopes.includes('openid') || !idToken) return { access };
   const profile = request.scopes.includes('profile');
   const email = request.scopes.includes('email');
   const identity: TokenContent = {
@@ -168,29 +204,31 @@ function tokensBeforeHook(ctx: MintContext): MintedTokens {
   return { access, identity };
 }
 
-function protocolRequest(ctx: MintContext, grantType: string): Record<string, unknown> {
+/** `protocol.request`: the `/authorize` request's parameters (no grant_type), or the `/token` request's. */
+function protocolRequest(ctx: MintContext, grantType: string, responseType: string | undefined): Record<string, unknown> {
   const { client, request } = ctx;
-  const interactive = AUTHORIZE_GRANTS.has(grantType);
+  const scope = request.scopes.join(' ');
+  if (responseType === undefined) return { scope, grant_type: grantType, client_id: client.clientId };
   return {
+    scope,
+    state: 'sim-state',
+    ...(client.redirectUri ? { redirect_uri: client.redirectUri } : {}),
+    response_mode: responseType === 'code' ? 'query' : 'fragment',
+    response_type: responseType,
     client_id: client.clientId,
-    grant_type: grantType,
-    scope: request.scopes.join(' '),
-    ...(interactive && client.redirectUri
-      ? { redirect_uri: client.redirectUri, response_mode: 'query', response_type: grantType === 'implicit' ? 'token' : 'code', state: 'sim-state' }
-      : {}),
   };
 }
 
 /** The request Okta sends to a token hook (contract §1), with this mint's real values. */
 function hookRequest(ctx: MintContext, tokens: MintedTokens): Record<string, unknown> {
   const { orgUrl, issuer, server, client, user, request, policy, rule } = ctx;
-  const interactive = AUTHORIZE_GRANTS.has(request.grantType);
+  const interactive = ctx.responseType !== undefined;
   const source = `${issuer}/v1/${interactive ? 'authorize' : 'token'}`;
   let url = source;
   if (interactive) {
     const query = new URLSearchParams({
       client_id: client.clientId,
-      response_type: 'code',
+      response_type: ctx.responseType ?? 'code',
       scope: request.scopes.join(' '),
       redirect_uri: client.redirectUri ?? '',
       state: 'sim-state',
@@ -202,12 +240,13 @@ function hookRequest(ctx: MintContext, tokens: MintedTokens): Record<string, unk
   const now = new Date();
   const protocol: Record<string, unknown> = {
     type: 'OAUTH2.0',
-    request: protocolRequest(ctx, request.grantType),
+    request: protocolRequest(ctx, request.grantType, ctx.responseType),
     issuer: { uri: issuer },
     client: { id: client.clientId, name: client.name, type: client.type },
   };
   if (request.grantType === 'refresh_token') {
-    protocol.OriginalGrant = { authorization: protocolRequest(ctx, 'authorization_code'), refresh_token: { jti: refreshJti } };
+    // The refresh token came from an authorization-code flow, which started at /authorize.
+    protocol.OriginalGrant = { authorization: protocolRequest(ctx, 'authorization_code', 'code'), refresh_token: { jti: refreshJti } };
   }
   const context: Record<string, unknown> = {
     request: { id: oktaId(ID_PREFIX.request), method: interactive ? 'GET' : 'POST', url: { value: url }, ipAddress: '127.0.0.1' },
@@ -327,6 +366,7 @@ export async function mintTokens(state: SimState, request: MintRequest, options:
   if (!client.grantTypes.includes(request.grantType)) {
     throw new OAuthSimError('unauthorized_client', `The client is not authorized to use the provided grant type '${request.grantType}'.`);
   }
+  const responseType = responseTypeOf(request, client);
   const unknownScopes = request.scopes.filter((scope) => !(scope in server.scopes));
   if (unknownScopes.length > 0) throw new OAuthSimError('invalid_scope', `One or more scopes are not configured for the authorization server resource: ${unknownScopes.join(', ')}`);
   const user = findUser(state, request.grantType, request.user);
@@ -336,6 +376,7 @@ export async function mintTokens(state: SimState, request: MintRequest, options:
   const issuer = `${options.orgUrl}/oauth2/${server.id}`;
   const ctx: MintContext = {
     orgUrl: options.orgUrl,
+    responseType,
     issuer,
     server,
     client,

@@ -170,7 +170,8 @@ function clients(): SimClient[] {
       clientId: SEED.webClient.clientId,
       name: SEED.webClient.name,
       type: 'CONFIDENTIAL',
-      grantTypes: ['authorization_code', 'refresh_token'],
+      // implicit too, for the implicit and hybrid flows.
+      grantTypes: ['authorization_code', 'implicit', 'refresh_token'],
       redirectUri: 'https://app.example.com/callback',
     },
     {

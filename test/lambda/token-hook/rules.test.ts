@@ -33,6 +33,55 @@ describe('applyRules', () => {
     expect(applied).toEqual(applies ? ['r'] : []);
   });
 
+  // One rule per flow; each fixture is shaped like what Okta sends for that flow.
+  const FLOWS = [
+    ['authorization-code', 'authorization_code'],
+    ['implicit', 'implicit'],
+    ['hybrid', 'hybrid'],
+    ['refresh-token', 'refresh_token'],
+    ['client-credentials', 'client_credentials'],
+  ] as const;
+  const flowRules = FLOWS.map(([, flow]) => tag(flow, { grantTypes: [flow] }));
+
+  it.each(FLOWS)('fires only the %s rule on a request shaped like Okta sends for that flow', (name, flow) => {
+    const { applied } = run(flowRules, fixture(name));
+
+    expect(applied).toEqual([flow]);
+  });
+
+  it('reads the authorization-code flow from /authorize (response_type code, no grant_type), not as implicit', () => {
+    const request = fixture('authorization-code');
+
+    const { applied } = run(flowRules, request);
+
+    expect([request.source, request.data.context.protocol?.request?.grant_type]).toEqual([expect.stringMatching(/\/v1\/authorize$/), undefined]);
+    expect(applied).toEqual(['authorization_code']);
+  });
+
+  it.each([
+    ['code', 'authorization_code'],
+    ['token', 'implicit'],
+    ['id_token', 'implicit'],
+    ['token id_token', 'implicit'],
+    ['code id_token', 'hybrid'],
+    ['id_token code', 'hybrid'],
+    ['code token', 'hybrid'],
+    ['code id_token token', 'hybrid'],
+  ])('names response_type %j from /authorize %s', (responseType, flow) => {
+    const request = fixture('implicit');
+    request.data.context.protocol!.request = { ...request.data.context.protocol!.request, response_type: responseType };
+
+    expect(run(flowRules, request).applied).toEqual([flow]);
+  });
+
+  it('matches no flow when the request has neither grant_type nor response_type', () => {
+    const request = fixture('implicit');
+    const { response_type: _, ...rest } = request.data.context.protocol!.request!;
+    request.data.context.protocol!.request = rest;
+
+    expect(run(flowRules, request).applied).toEqual([]);
+  });
+
   it('leaves a claim unset when the value copied from the request has no JSON form (1e400)', () => {
     const raw = JSON.stringify(loadFixture('token-hook', 'authorization-code')).replace('"data":{', '"data":{"big":1e400,');
     const request = TokenHookRequestSchema.parse(JSON.parse(raw));

@@ -64,7 +64,7 @@ describe('okta simulator: token minting', () => {
       source: `${sim.url}/oauth2/default/v1/authorize`,
       data: {
         context: {
-          protocol: { request: { client_id: SEED.webClient.clientId, grant_type: 'authorization_code', scope: 'openid profile email' } },
+          protocol: { request: { client_id: SEED.webClient.clientId, response_type: 'code', response_mode: 'query', scope: 'openid profile email' } },
           user: { id: SEED.user.id, profile: { login: SEED.user.login } },
           session: { userId: SEED.user.id },
           policy: { id: SEED.defaultPolicy.id, rule: { id: SEED.defaultRule.id } },
@@ -109,7 +109,10 @@ describe('okta simulator: token minting', () => {
 
     expect(specErrors('TokenRequest', sent)).toBe('');
     expect(sent.data.refresh_token.jti).toMatch(/^oar/);
-    expect(sent.data.context.protocol.OriginalGrant).toMatchObject({ authorization: { grant_type: 'authorization_code' }, refresh_token: sent.data.refresh_token });
+    expect(sent.source).toBe(`${sim.url}/oauth2/default/v1/token`);
+    expect(sent.data.context.protocol.request).toMatchObject({ grant_type: 'refresh_token' });
+    expect(sent.data.context.protocol.OriginalGrant).toMatchObject({ authorization: { response_type: 'code' }, refresh_token: sent.data.refresh_token });
+    expect(sent.data.context.protocol.OriginalGrant.authorization).not.toHaveProperty('grant_type');
   });
 
   it('applies a valid answer to both tokens', async () => {
