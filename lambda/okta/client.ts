@@ -78,14 +78,15 @@ class OktaHttpClient implements OktaApi {
   constructor(
     private readonly context: ClientContext,
     private readonly deadlineMs: number | undefined,
+    private readonly outwaitRateLimits = false,
   ) {
     this.orgUrl = context.orgUrl;
   }
 
   /** The same client (shared token cache) with every call bounded by `deadlineMs` as well. */
-  bounded(deadlineMs: number): OktaHttpClient {
+  bounded(deadlineMs: number, outwaitRateLimits: boolean): OktaHttpClient {
     const deadline = this.deadlineMs === undefined ? deadlineMs : Math.min(this.deadlineMs, deadlineMs);
-    return new OktaHttpClient(this.context, deadline);
+    return new OktaHttpClient(this.context, deadline, outwaitRateLimits);
   }
 
   private url(path: string, query: CallSpec['query'], operation = 'request'): string {
@@ -113,6 +114,7 @@ class OktaHttpClient implements OktaApi {
       idempotent,
       ...(spec.retryServerErrors !== undefined ? { retryServerErrors: spec.retryServerErrors } : {}),
       ...(this.deadlineMs !== undefined ? { deadlineMs: this.deadlineMs } : {}),
+      ...(this.outwaitRateLimits ? { maxRateLimitWaitMs: Number.POSITIVE_INFINITY } : {}),
       ...(this.context.signal ? { signal: this.context.signal } : {}),
       build: async () => ({
         url,
@@ -347,13 +349,21 @@ export function createOktaClient(options: OktaClientOptions): OktaApi {
   );
 }
 
+export interface DeadlineOptions {
+  /**
+   * Wait for any rate-limit reset that comes before the deadline, however far (for undo and cleanup,
+   * which have their own time and must not give up on a 429 storm). @default false: the policy's limit
+   */
+  readonly outwaitRateLimits?: boolean;
+}
+
 /**
  * `api` with every call bounded by `deadlineEpochMs`: no attempt starts after it and a running one is
  * aborted at it, so a custom resource finishes inside its Lambda timeout. The real client keeps its
  * token cache; any other `OktaApi` (a fake) is raced against the deadline.
  */
-export function withDeadline(api: OktaApi, deadlineEpochMs: number, now: () => number = Date.now): OktaApi {
-  if (api instanceof OktaHttpClient) return api.bounded(deadlineEpochMs);
+export function withDeadline(api: OktaApi, deadlineEpochMs: number, now: () => number = Date.now, options: DeadlineOptions = {}): OktaApi {
+  if (api instanceof OktaHttpClient) return api.bounded(deadlineEpochMs, options.outwaitRateLimits ?? false);
   return new Proxy(api, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);

@@ -37,6 +37,8 @@ export interface ExchangeRequest {
   readonly retryServerErrors?: boolean;
   /** Epoch ms after which no attempt starts and running ones are aborted. */
   readonly deadlineMs?: number;
+  /** Replaces the policy's `maxRateLimitWaitMs` for this call (the deadline still bounds the wait). */
+  readonly maxRateLimitWaitMs?: number;
   readonly signal?: AbortSignal;
   /** Builds each attempt afresh (new auth headers, new DPoP proof). */
   build(): Promise<HttpAttempt>;
@@ -186,7 +188,7 @@ export function createTransport(options: TransportOptions) {
 
       const resetWait = rateLimited ? rateLimitWaitMs(answer.headers, now()) : undefined;
       const wait = resetWait ?? backoffDelayMs(attemptNumber, retry, options.random);
-      if (resetWait !== undefined && resetWait > retry.maxRateLimitWaitMs) {
+      if (resetWait !== undefined && resetWait > (request.maxRateLimitWaitMs ?? retry.maxRateLimitWaitMs)) {
         return { ...result, gaveUp: `the rate limit resets in ${Math.ceil(resetWait / 1000)} s, longer than the allowed wait` };
       }
       if (request.deadlineMs !== undefined && now() + wait >= request.deadlineMs) {

@@ -1,25 +1,36 @@
+import { withDeadline } from '../okta/client.js';
 import type { OktaApi } from '../okta/okta-api.js';
 import type { SecretStore } from '../shared/secret-store.js';
+import type { Deadlines } from './budget.js';
 import { CfnEventSchema, loggableEvent, type OnEventResponse } from './cfn-event.js';
 import { InvalidPropertiesError } from './errors.js';
 import { createResource, deleteResource, updateResource, type LifecycleDeps } from './lifecycle.js';
 import { parseDeleteProperties, parseOldProperties, parseProperties, sameOrg } from './properties.js';
 
 /** Everything `onEvent` needs from outside, so tests drive it with the simulator and a local secret store. */
-export interface EventDeps extends Omit<LifecycleDeps, 'api'> {
+export interface EventDeps extends Omit<LifecycleDeps, 'api' | 'undoApi'> {
   readonly secrets: SecretStore;
   /** The Okta client for the credentials in this secret; `orgUrl` is the org the properties name. */
   readonly oktaFor: (credentialsSecretArn: string, orgUrl: string | undefined) => Promise<OktaApi>;
+  /** When forward steps and undo must end (see budget.ts). @default none: no deadline */
+  readonly deadlines?: Deadlines;
 }
 
-async function apiFor(deps: EventDeps, credentialsSecretArn: string, orgUrl: string | undefined): Promise<OktaApi> {
+/** The forward client and the undo's, each under its own deadline; the undo outwaits rate limits. */
+async function apisFor(deps: EventDeps, credentialsSecretArn: string, orgUrl: string | undefined): Promise<{ api: OktaApi; undoApi: OktaApi }> {
   const api = await deps.oktaFor(credentialsSecretArn, orgUrl);
   if (orgUrl !== undefined && !sameOrg(api.orgUrl, orgUrl)) {
     throw new InvalidPropertiesError(
-      `the credentials secret is for ${api.orgUrl} but OrgUrl is ${orgUrl}: make them name the same org`,
+      `the credentials secret ${credentialsSecretArn} is for ${api.orgUrl} but OrgUrl is ${orgUrl}: make them name the same org`,
     );
   }
-  return api;
+  const { deadlines } = deps;
+  if (!deadlines) return { api, undoApi: api };
+  const now = deps.now ?? Date.now;
+  return {
+    api: withDeadline(api, deadlines.forward, now),
+    undoApi: withDeadline(api, deadlines.undo, now, { outwaitRateLimits: true }),
+  };
 }
 
 /** Adapts one CloudFormation event to the lifecycle: returns the physical id and Data, or throws. */
@@ -46,22 +57,22 @@ async function dispatch(raw: unknown, deps: EventDeps, log: (event: object) => v
   switch (event.RequestType) {
     case 'Create': {
       const properties = parseProperties(event.ResourceProperties);
-      const api = await apiFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
-      const result = await createResource({ ...deps, api }, properties);
+      const apis = await apisFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
+      const result = await createResource({ ...deps, ...apis }, properties);
       return { PhysicalResourceId: result.physicalResourceId, Data: result.data };
     }
     case 'Update': {
       const properties = parseProperties(event.ResourceProperties);
       const old = parseOldProperties(event.OldResourceProperties, properties);
-      const api = await apiFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
-      const result = await updateResource({ ...deps, api }, properties, old, event.PhysicalResourceId);
+      const apis = await apisFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
+      const result = await updateResource({ ...deps, ...apis }, properties, old, event.PhysicalResourceId);
       return { PhysicalResourceId: result.physicalResourceId, Data: result.data };
     }
     case 'Delete': {
       const properties = parseDeleteProperties(event.ResourceProperties);
       if (!properties.RetainOnDelete) {
-        const api = await apiFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
-        await deleteResource({ ...deps, api }, properties, event.PhysicalResourceId);
+        const apis = await apisFor(deps, properties.CredentialsSecretArn, properties.OrgUrl);
+        await deleteResource({ ...deps, ...apis }, properties, event.PhysicalResourceId);
       } else {
         log({ event: 'retained', hookId: event.PhysicalResourceId });
       }

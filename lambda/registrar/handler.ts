@@ -1,17 +1,19 @@
-import { createOktaClient, withDeadline } from '../okta/client.js';
-import { parseOktaCredentials } from '../okta/credentials.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createOktaClient, DEFAULT_CALL_TIMEOUT_MS } from '../okta/client.js';
 import { jsonLineLog } from '../okta/log.js';
+import { DEFAULT_RETRY_POLICY } from '../okta/retry-policy.js';
 import { SecretsManagerStore } from '../shared/secret-store.js';
+import { fundedDeadlines, undoBudgetMs } from './budget.js';
 import type { OnEventResponse } from './cfn-event.js';
-import { InvalidPropertiesError } from './errors.js';
+import { readOktaCredentials } from './credentials-secret.js';
 import { handleEvent } from './handle-event.js';
 import { resolveTarget } from './target.js';
 
-// Module scope is cold start: one Secrets Manager client for every event of this container.
-const secrets = new SecretsManagerStore();
+// Module scope is cold start: one Secrets Manager client for every event of this container, each call
+// bounded (the SDK's default waits for ever on a stalled connection).
+const secrets = new SecretsManagerStore(new SecretsManagerClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }));
 
-// Stop starting Okta calls this long before Lambda's timeout, so the error reaches CloudFormation.
-const DEADLINE_MARGIN_MS = 15_000;
+const UNDO_BUDGET_MS = undoBudgetMs(DEFAULT_RETRY_POLICY, DEFAULT_CALL_TIMEOUT_MS);
 
 interface LambdaContext {
   getRemainingTimeInMillis(): number;
@@ -22,16 +24,12 @@ interface LambdaContext {
  * throws; the framework answers CloudFormation. Logs the event without its ResponseURL.
  */
 export async function onEvent(event: unknown, context?: LambdaContext): Promise<OnEventResponse> {
-  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
   return handleEvent(event, {
     secrets,
     resolveTarget,
     log: (line) => console.log(JSON.stringify(line)),
-    oktaFor: async (credentialsSecretArn) => {
-      const secret = await secrets.getSecret(credentialsSecretArn);
-      if (!secret) throw new InvalidPropertiesError(`the okta credentials secret ${credentialsSecretArn} has no current value`);
-      const api = createOktaClient({ credentials: parseOktaCredentials(secret.value), log: jsonLineLog });
-      return deadline === undefined ? api : withDeadline(api, deadline);
-    },
+    ...(context ? { deadlines: fundedDeadlines(Date.now(), context.getRemainingTimeInMillis(), UNDO_BUDGET_MS) } : {}),
+    oktaFor: async (credentialsSecretArn) =>
+      createOktaClient({ credentials: await readOktaCredentials(secrets, credentialsSecretArn), log: jsonLineLog }),
   });
 }

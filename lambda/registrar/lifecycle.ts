@@ -12,6 +12,7 @@ import {
   UnexpectedOktaStateError,
 } from './errors.js';
 import { desiredHook, hookDifferences, previousHookOf, withKey } from './hook-definition.js';
+import { rulesCallingHook } from './hooked-rules.js';
 import { explainAccessError } from './permissions.js';
 import { sameOrg, type DeleteProperties } from './properties.js';
 import { hookIdOf, setRuleHook } from './rule-hook.js';
@@ -21,7 +22,10 @@ import { DEFAULT_VERIFY, verifyHook, type VerifyOptions } from './verify-hook.js
 
 /** The collaborators of the lifecycle: ports and knobs, all injectable so tests run fast. */
 export interface LifecycleDeps {
+  /** The client of the forward steps, bounded by their deadline (see budget.ts). */
   readonly api: OktaApi;
+  /** The same org with the undo's own deadline: what undo and delete call. @default api */
+  readonly undoApi?: OktaApi;
   readonly secrets: SecretStore;
   readonly resolveTarget: (api: OktaApi, target: HookTarget) => Promise<ResolvedRule>;
   readonly verify?: VerifyOptions;
@@ -41,6 +45,7 @@ type Context = Required<LifecycleDeps>;
 function contextOf(deps: LifecycleDeps): Context {
   return {
     api: deps.api,
+    undoApi: deps.undoApi ?? deps.api,
     secrets: deps.secrets,
     resolveTarget: deps.resolveTarget,
     verify: deps.verify ?? DEFAULT_VERIFY,
@@ -56,11 +61,6 @@ const OKTA_ID = /^[A-Za-z0-9]{1,64}$/;
 
 function isNotFound(error: unknown): boolean {
   return error instanceof OktaApiError && error.status === 404;
-}
-
-/** A target that no longer exists (resolver's not-found, or Okta's 404). */
-function isMissingTarget(error: unknown): boolean {
-  return isNotFound(error) || (error instanceof Error && error.name === 'TargetNotFoundError');
 }
 
 async function readApiKey(ctx: Context, arn: string): Promise<string> {
@@ -116,16 +116,55 @@ async function ensureActive(ctx: Context, hook: InlineHook): Promise<InlineHook>
   return activated;
 }
 
-async function removeHook(ctx: Context, hookId: string): Promise<void> {
+/** Runs `call`; a 404 counts as done. */
+async function unlessGone(call: () => Promise<unknown>): Promise<void> {
   try {
-    await ctx.api.deactivateInlineHook(hookId);
+    await call();
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
+}
+
+/**
+ * Deactivates and deletes the hook (404 = done). Okta may refuse while a rule still calls the hook: then
+ * every rule calling it, in any server, is detached (the hook is going away; a rule left calling a
+ * deleted hook would break) and the deletion tried once more.
+ */
+async function removeHook(ctx: Context, hookId: string): Promise<void> {
+  const api = ctx.undoApi;
   try {
-    await ctx.api.deleteInlineHook(hookId);
+    await unlessGone(() => api.deactivateInlineHook(hookId));
+    await unlessGone(() => api.deleteInlineHook(hookId));
+  } catch (error) {
+    if (!(error instanceof OktaApiError && [400, 409].includes(error.status))) throw error;
+    const holders = await rulesCallingHook(api, undefined, hookId);
+    if (holders.length === 0) throw error;
+    for (const { location, rule } of holders) {
+      ctx.log({ event: 'detaching-before-delete', hookId, ruleId: location.ruleId });
+      await detach(ctx, api, location, rule, hookId, null);
+    }
+    await unlessGone(() => api.deactivateInlineHook(hookId));
+    await unlessGone(() => api.deleteInlineHook(hookId));
+  }
+}
+
+/** Sets the rule's hook to `restoreTo` if it still calls `hookId`; a rule deleted meanwhile needs nothing. */
+async function detach(
+  ctx: Context,
+  api: OktaApi,
+  location: RuleLocation,
+  initial: AuthorizationServerPolicyRule | undefined,
+  hookId: string,
+  restoreTo: string | null,
+): Promise<void> {
+  try {
+    await setRuleHook(api, location, (rule) => (hookIdOf(rule) === hookId ? restoreTo : undefined), {
+      ...(initial ? { initial } : {}),
+      log: ctx.log,
+    });
   } catch (error) {
     if (!isNotFound(error)) throw error;
+    ctx.log({ event: 'rule-gone', ruleId: location.ruleId });
   }
 }
 
@@ -139,9 +178,18 @@ async function createOrAdopt(
   apiKey: string,
   undo: UndoStack,
 ): Promise<InlineHook> {
+  // Registered before the create: one that fails without an answer (a deadline, a dropped connection)
+  // may still have landed, and only its name and URL can find it then.
+  let createdId: string | undefined;
+  undo.push(`delete hook "${want.name}"`, async () => {
+    const id =
+      createdId ??
+      (await ctx.undoApi.listInlineHooks(TOKEN_HOOK_TYPE)).find((hook) => hook.name === want.name && hook.channel.config.uri === want.uri)?.id;
+    if (id) await removeHook(ctx, id);
+  });
   const createOnce = async (): Promise<InlineHook> => {
     const created = await ctx.api.createInlineHook(withKey(want, apiKey));
-    undo.push(`delete hook ${created.id}`, () => removeHook(ctx, created.id));
+    createdId = created.id;
     checkStored(created, want, 'create');
     return ensureActive(ctx, created);
   };
@@ -153,7 +201,8 @@ async function createOrAdopt(
       const ambiguous = error instanceof OktaApiError && (error.outcomeUnknown || [400, 409].includes(error.status));
       if (!ambiguous) throw error;
       const existing = (await ctx.api.listInlineHooks(TOKEN_HOOK_TYPE)).find((hook) => hook.name === want.name);
-      if (existing) return adopt(ctx, existing, want, apiKey, undo);
+      // Its removal on undo: by the name and URL lookup registered above (a URL not ours is refused, never removed).
+      if (existing) return adopt(ctx, existing, want, apiKey);
       // Okta surely has no such hook: creating again cannot make a duplicate.
       if (!(error as OktaApiError).outcomeUnknown || attempt >= CREATE_ATTEMPTS) throw error;
       ctx.log({ event: 'create-retry', reason: (error as OktaApiError).message });
@@ -161,14 +210,7 @@ async function createOrAdopt(
   }
 }
 
-async function adopt(
-  ctx: Context,
-  existing: InlineHook,
-  want: ReturnType<typeof desiredHook>,
-  apiKey: string,
-  /** Where to register its removal; none for a hook that was live on the rule before this event. */
-  undo: UndoStack | undefined,
-): Promise<InlineHook> {
+async function adopt(ctx: Context, existing: InlineHook, want: ReturnType<typeof desiredHook>, apiKey: string): Promise<InlineHook> {
   if (existing.channel.config.uri !== want.uri) {
     throw new HookNameTakenError(
       `an inline hook named "${want.name}" (${existing.id}) already exists and calls ${existing.channel.config.uri}, ` +
@@ -176,15 +218,14 @@ async function adopt(
     );
   }
   ctx.log({ event: 'hook-adopted', hookId: existing.id });
-  undo?.push(`delete hook ${existing.id}`, () => removeHook(ctx, existing.id));
   const replaced = await ctx.api.replaceInlineHook(existing.id, withKey(want, apiKey));
   checkStored(replaced, want, 'replace');
   return ensureActive(ctx, replaced);
 }
 
-/** Puts `previous` back on the rule if it still shows our hook. */
+/** Undo: puts `previous` back on the rule (found by its id) if it still calls our hook. */
 async function restoreRule(ctx: Context, location: RuleLocation, ours: string, previous: string | undefined): Promise<void> {
-  await setRuleHook(ctx.api, location, (rule) => (hookIdOf(rule) === ours ? (previous ?? null) : undefined), { log: ctx.log });
+  await detach(ctx, ctx.undoApi, location, undefined, ours, previous ?? null);
 }
 
 /** The hook on the rule, if it has our name and URL (so this resource made it); undefined otherwise. */
@@ -235,7 +276,7 @@ async function create(ctx: Context, properties: RegistrarProperties, options: Cr
   const apiKey = await readApiKey(ctx, properties.ApiKeySecretArn);
   const undo = new UndoStack(ctx.log);
   try {
-    const hook = ours ? await adopt(ctx, ours, want, apiKey, undefined) : await createOrAdopt(ctx, want, apiKey, undo);
+    const hook = ours ? await adopt(ctx, ours, want, apiKey) : await createOrAdopt(ctx, want, apiKey, undo);
     await verify(ctx, properties, hook.id, location);
     // Registered before the write: a PUT whose answer is lost may still have landed.
     if (onRule !== hook.id) undo.push(`restore rule ${location.ruleId}`, () => restoreRule(ctx, location, hook.id, onRule));
@@ -254,18 +295,6 @@ export async function createResource(deps: LifecycleDeps, properties: RegistrarP
     return await create(ctx, properties);
   } catch (error) {
     throw explainAccessError(error);
-  }
-}
-
-async function resolveOld(ctx: Context, target: HookTarget): Promise<ResolvedRule | undefined> {
-  try {
-    return await ctx.resolveTarget(ctx.api, target);
-  } catch (error) {
-    if (isMissingTarget(error)) {
-      ctx.log({ event: 'target-gone', target });
-      return undefined;
-    }
-    throw error;
   }
 }
 
@@ -302,11 +331,16 @@ async function update(
     ctx.log({ event: 'hook-gone', hookId, action: 'replacing' });
     return create(ctx, properties, { ownedHookIds: [hookId] });
   }
-  const oldLocation = JSON.stringify(old.Target) === JSON.stringify(properties.Target) ? location : (await resolveOld(ctx, old.Target))?.location;
-  const sameTarget = oldLocation !== undefined && sameLocation(location, oldLocation);
+  const onRule = hookIdOf(rule);
+  const targetChanged = JSON.stringify(old.Target) !== JSON.stringify(properties.Target);
+  // The rules our hook runs on besides the new target, found by its id: renamed or moved, still put back.
+  const oldRules = targetChanged
+    ? (await rulesCallingHook(ctx.api, old.Target.AuthorizationServer, hookId)).filter((found) => !sameLocation(found.location, location))
+    : [];
+  // Old and new target name the same rule (e.g. by name, then by id): it keeps what it displaced.
+  const sameTarget = !targetChanged || (oldRules.length === 0 && onRule === hook.id);
   const previousOnOld = previousHookOf(hook);
 
-  const onRule = hookIdOf(rule);
   if (onRule && onRule !== hook.id && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
   let previous: string | undefined;
   if (onRule === hook.id) previous = sameTarget ? previousOnOld : undefined;
@@ -328,7 +362,7 @@ async function update(
       };
       ctx.log({ event: 'hook-changing', hookId, changes: keyChanged ? [...differences, 'key'] : differences });
       undo.push(`put hook ${hookId} back`, async () => {
-        await ctx.api.replaceInlineHook(hookId, withKey(before, apiKey));
+        await ctx.undoApi.replaceInlineHook(hookId, withKey(before, apiKey));
       });
       const replaced = await ctx.api.replaceInlineHook(hookId, withKey(want, apiKey));
       checkStored(replaced, want, 'replace');
@@ -345,9 +379,9 @@ async function update(
       initial: rule,
       log: ctx.log,
     });
-    if (oldLocation && !sameTarget) {
+    if (oldRules.length > 0) {
       const restoreTo = await restorableHook(ctx, previousOnOld);
-      await setRuleHook(ctx.api, oldLocation, (r) => (hookIdOf(r) === hookId ? restoreTo : undefined), { log: ctx.log });
+      for (const found of oldRules) await detach(ctx, ctx.api, found.location, found.rule, hookId, restoreTo);
     }
     ctx.log({ event: 'updated', hookId, ruleId: location.ruleId, wrote: wrote || change.written });
     return dataOf(hook, location, previous);
@@ -383,21 +417,11 @@ async function remove(ctx: Context, properties: DeleteProperties, hookId: string
     if (!isNotFound(error)) throw error;
     ctx.log({ event: 'hook-already-gone', hookId });
   }
-  if (properties.Target) {
-    const resolved = await resolveOld(ctx, properties.Target);
-    if (resolved) {
-      const restoreTo = await restorableHook(ctx, hook ? previousHookOf(hook) : undefined);
-      try {
-        await setRuleHook(ctx.api, resolved.location, (r) => (hookIdOf(r) === hookId ? restoreTo : undefined), {
-          initial: resolved.rule,
-          log: ctx.log,
-        });
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        ctx.log({ event: 'rule-gone', ruleId: resolved.location.ruleId });
-      }
-    }
-  }
+  // By our hook's id, not the rule's name: a rule renamed or moved since is still put back.
+  const rules = await rulesCallingHook(ctx.api, properties.Target?.AuthorizationServer, hookId);
+  if (rules.length === 0) ctx.log({ event: 'no-rule-calls-hook', hookId });
+  const restoreTo = rules.length > 0 ? await restorableHook(ctx, hook ? previousHookOf(hook) : undefined) : null;
+  for (const { location, rule } of rules) await detach(ctx, ctx.api, location, rule, hookId, restoreTo);
   if (hook) await removeHook(ctx, hookId);
   ctx.log({ event: 'deleted', hookId });
 }
@@ -418,7 +442,8 @@ export async function deleteResource(deps: LifecycleDeps, properties: DeleteProp
     return;
   }
   try {
-    await remove(ctx, properties, physicalResourceId);
+    // Delete is all cleanup: it runs on the undo's time and waits out rate limits.
+    await remove({ ...ctx, api: ctx.undoApi }, properties, physicalResourceId);
   } catch (error) {
     throw explainAccessError(error);
   }

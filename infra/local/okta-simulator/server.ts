@@ -111,14 +111,17 @@ async function handle(deps: ServerDeps, request: IncomingMessage, response: Serv
         Object.assign(headers, verdict.headers);
         if (!verdict.allowed) throw new OktaSimError('E0000047');
       }
-      const fault = deps.faults.take(route.operationId);
+      const fault = route.internal ? undefined : deps.faults.take(route.operationId);
       if (fault?.kind === 'status-500') throw new OktaSimError('E0000009');
+      if (fault?.kind === 'in-use') {
+        throw new OktaSimError('E0000001', { detail: 'inlineHook', causes: ['inlineHook: The inline hook is in use by a policy rule'] });
+      }
       if (fault?.kind === 'status-429') {
         const reset = Math.ceil(Date.now() / 1000) + (fault.resetSeconds ?? 1);
         Object.assign(headers, { 'X-Rate-Limit-Remaining': '0', 'X-Rate-Limit-Reset': String(reset) });
         throw new OktaSimError('E0000047');
       }
-      if (fault?.kind === 'slow') await sleep(fault.delayMs ?? DEFAULT_SLOW_MS);
+      if (fault?.kind === 'slow' && !fault.afterApply) await sleep(fault.delayMs ?? DEFAULT_SLOW_MS);
       if (fault?.kind === 'drop') {
         if (!fault.afterApply) return { status: 0 };
         afterApplyDrop = true;
@@ -140,7 +143,9 @@ async function handle(deps: ServerDeps, request: IncomingMessage, response: Serv
       }
       body = decodeBody(route, raw);
       const simRequest: SimRequest = { method, path: url.pathname, query: url.searchParams, headers: request.headers, params, body, rawBody: raw };
-      return await route.handle(simRequest);
+      const handled = await route.handle(simRequest);
+      if (fault?.kind === 'slow' && fault.afterApply) await sleep(fault.delayMs ?? DEFAULT_SLOW_MS);
+      return handled;
     } catch (error) {
       return errorAnswer(error, deps.log);
     }

@@ -2,9 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { PREVIOUS_HOOK_HEADER } from '../../../lambda/registrar/hook-definition.js';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
 import { REGISTRAR_ATTRIBUTES } from '../../../lambda/shared/contract.js';
+import { handleEvent } from '../../../lambda/registrar/handle-event.js';
 import { loadFixture } from '../../support/fixtures.js';
 import {
   DEFAULT_RULE,
+  event,
   expectedRule,
   PARTNER_WRITE_RULE,
   ruleHook,
@@ -339,6 +341,93 @@ describe('update', () => {
   });
 });
 
+/** Changes a rule as an admin would in the console, through the management API. */
+async function adminChangesRule(location: typeof DEFAULT_RULE, change: (rule: Record<string, unknown>) => void): Promise<void> {
+  const api = await org.deps.oktaFor(org.credentialsArn, undefined);
+  const rule = await api.getPolicyRule(location.authServerId, location.policyId, location.ruleId);
+  change(rule as Record<string, unknown>);
+  await api.replacePolicyRule(location.authServerId, location.policyId, location.ruleId, rule);
+}
+
+describe('rules found by our hook id', () => {
+  it('restores a rule renamed and moved in priority since create, on delete', async () => {
+    const before = org.rule();
+    const properties = org.properties();
+    const created = await org.create(properties);
+    await adminChangesRule(DEFAULT_RULE, (rule) => Object.assign(rule, { name: 'Renamed by an admin', priority: 2 }));
+
+    await org.remove(properties, created.PhysicalResourceId);
+
+    expect(org.hookIds()).toEqual([]);
+    expect(withoutStamp(org.rule())).toEqual({ ...withoutStamp(before), name: 'Renamed by an admin', priority: 2 });
+  });
+
+  it('puts back the old rule of a moved target though it was renamed since', async () => {
+    const before = org.rule();
+    const properties = org.properties();
+    const created = await org.create(properties);
+    await adminChangesRule(DEFAULT_RULE, (rule) => Object.assign(rule, { name: 'Renamed by an admin' }));
+    const moved = { ...properties, Target: { AuthorizationServer: 'default', Policy: DEFAULT_RULE.policyId, Rule: 'Renamed by an admin' } };
+    const partner = { ...properties, Target: { AuthorizationServer: 'Partner API', Policy: 'Service Policy', Rule: 'Partner writers' } };
+
+    await org.update(partner, moved, created.PhysicalResourceId);
+
+    expect(ruleHook(org.rule())).toBeUndefined();
+    expect(withoutStamp(org.rule())).toEqual({ ...withoutStamp(before), name: 'Renamed by an admin' });
+    expect(ruleHook(org.rule(PARTNER_WRITE_RULE))).toBe(created.PhysicalResourceId);
+  });
+
+  it('detaches our hook from a rule in another server when okta refuses to delete a hook in use, then deletes it', async () => {
+    const properties = org.properties();
+    const created = await org.create(properties);
+    await adminChangesRule(PARTNER_WRITE_RULE, (rule) => Object.assign(rule, { actions: { token: { inlineHook: { id: created.PhysicalResourceId } } } }));
+    org.sim.injectFault({ operationId: 'deleteInlineHook', kind: 'in-use' });
+
+    await org.remove(properties, created.PhysicalResourceId);
+
+    expect(org.hookIds()).toEqual([]);
+    expect(ruleHook(org.rule(PARTNER_WRITE_RULE))).toBeUndefined();
+    expect(org.log).toContainEqual(expect.objectContaining({ event: 'detaching-before-delete', ruleId: PARTNER_WRITE_RULE.ruleId }));
+  });
+
+  it("fails with okta's reason when it refuses to delete a hook that no rule calls", async () => {
+    const properties = org.properties();
+    const created = await org.create(properties);
+    org.sim.injectFault({ operationId: 'deleteInlineHook', kind: 'in-use' });
+
+    await expect(org.remove(properties, created.PhysicalResourceId)).rejects.toThrow(/in use by a policy rule/);
+    await org.remove(properties, created.PhysicalResourceId);
+
+    expect(org.hookIds()).toEqual([]);
+  });
+
+  it('reports nothing left to fix when an admin deleted the rule during a failing create', async () => {
+    const api = await org.deps.oktaFor(org.credentialsArn, undefined);
+    const { authServerId, policyId, ruleId } = DEFAULT_RULE;
+    const deleteRuleAfterPut = new Proxy(api, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'replacePolicyRule' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const stored = await value.apply(target, args);
+          await fetch(`${org.sim.url}/api/v1/authorizationServers/${authServerId}/policies/${policyId}/rules/${ruleId}`, {
+            method: 'DELETE',
+            headers: { authorization: `SSWS ${org.sim.apiToken}` },
+          });
+          return stored;
+        };
+      },
+    });
+
+    const failing = handleEvent(event('create', { ResourceProperties: org.properties() }), { ...org.deps, oktaFor: async () => deleteRuleAfterPut });
+
+    const message = String(await failing.catch((error: unknown) => error));
+    expect(message).toMatch(/404|not found/i);
+    expect(message).not.toMatch(/could not undo/);
+    expect(org.hookIds()).toEqual([]);
+  });
+});
+
 describe('delete', () => {
   it('detaches, deactivates and deletes the hook, leaving the rule as it was before create', async () => {
     const before = org.rule();
@@ -393,7 +482,7 @@ describe('delete', () => {
 
     expect(removed.status).toBe(204);
     expect(org.hookIds()).toEqual([]);
-    expect(org.log).toContainEqual(expect.objectContaining({ event: 'target-gone' }));
+    expect(org.log).toContainEqual(expect.objectContaining({ event: 'no-rule-calls-hook' }));
   });
 
   it('deletes cleanly with properties written by an older version of the resource', async () => {

@@ -74,7 +74,7 @@ describe('onEvent', () => {
 
   it('fails with a message naming both orgs when the credentials are for another org than OrgUrl', async () => {
     await expect(onEvent(event('create', { ResourceProperties: { ...properties, OrgUrl: 'https://other.okta.com' } }), context)).rejects.toThrow(
-      /credentials secret is for http:\/\/127\.0\.0\.1:\d+ but OrgUrl is https:\/\/other\.okta\.com/,
+      /credentials secret \S+ is for http:\/\/127\.0\.0\.1:\d+ but OrgUrl is https:\/\/other\.okta\.com/,
     );
   });
 

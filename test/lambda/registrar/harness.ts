@@ -2,9 +2,9 @@ import { serveHook, type ServedHook } from '../../../infra/local/hook-serve.js';
 import { SEED, startOktaSimulator, type OktaSimulator } from '../../../infra/local/okta-simulator/index.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../../../infra/local/secrets-manager/index.js';
 import { createOktaClient } from '../../../lambda/okta/client.js';
-import { parseOktaCredentials } from '../../../lambda/okta/credentials.js';
 import type { RuleLocation } from '../../../lambda/okta/okta-api.js';
 import type { OnEventResponse } from '../../../lambda/registrar/cfn-event.js';
+import { readOktaCredentials } from '../../../lambda/registrar/credentials-secret.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
 import { resolveTarget } from '../../../lambda/registrar/target.js';
 import { SecretsManagerStore } from '../../../lambda/shared/secret-store.js';
@@ -44,6 +44,8 @@ export interface Org {
   readonly sim: OktaSimulator;
   readonly credentialsArn: string;
   readonly log: object[];
+  /** The clock of the registrar and its Okta client: tests move it forward to reach a deadline at once. */
+  readonly clock: { offsetMs: number; now(): number };
   readonly deps: EventDeps;
   /** Properties as CloudFormation passes them (strings for booleans), for this org and the suite's hook. */
   properties(overrides?: Properties): Properties;
@@ -78,16 +80,21 @@ export async function startSuite(): Promise<Suite> {
       JSON.stringify({ orgUrl: sim.url, apiToken: sim.apiToken }),
     );
     const log: object[] = [];
+    const clock = {
+      offsetMs: 0,
+      now: () => Date.now() + clock.offsetMs,
+    };
     const deps: EventDeps = {
       secrets: store,
       resolveTarget,
       verify: FAST_VERIFY,
       sleep: fastSleep,
+      now: clock.now,
       log: (line) => log.push(line),
       oktaFor: async (arn) => {
-        const secret = await store.getSecret(arn);
         return createOktaClient({
-          credentials: parseOktaCredentials(secret!.value),
+          credentials: await readOktaCredentials(store, arn),
+          now: clock.now,
           retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
           callTimeoutMs: options.callTimeoutMs ?? 2_000,
           sleep: fastSleep,
@@ -107,6 +114,7 @@ export async function startSuite(): Promise<Suite> {
       sim,
       credentialsArn,
       log,
+      clock,
       deps,
       properties,
       create: (props) => handleEvent(event('create', { ResourceProperties: props }), deps),
