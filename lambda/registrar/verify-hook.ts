@@ -1,6 +1,7 @@
 import type { OktaApi } from '../okta/okta-api.js';
 import { OktaApiError } from '../okta/errors.js';
 import { HookVerificationError } from './errors.js';
+import { FAILED_OPEN_CONTEXT_KEY } from '../token-hook/errors.js';
 import { TokenHookResponseSchema } from './hook-response-schema.js';
 
 export interface VerifyOptions {
@@ -72,6 +73,13 @@ export async function verifyHook(
       throw new HookVerificationError(
         `hook ${hookId} answered okta's /execute with an error ("${parsed.data.error.errorSummary ?? ''}"): ` +
           'check the hook logs; with failure mode closed, an internal error denies every token',
+      );
+    }
+    const failedOpen = parsed.data.debugContext?.[FAILED_OPEN_CONTEXT_KEY];
+    if (failedOpen !== undefined) {
+      throw new HookVerificationError(
+        `hook ${hookId} failed open on okta's /execute (${String(failedOpen)}): its claim logic fails on the sample request, ` +
+          'so real tokens would be issued without the claims; check the hook logs, fix the claim logic, then redeploy',
       );
     }
     deps.log({ event: 'verified', hookId, attempt });

@@ -24,13 +24,17 @@ export class DeadlineExceededError extends Error {
 /** What the client sees when the hook fails closed: nothing about the cause. */
 export const CLOSED_FAILURE_SUMMARY = 'the token hook could not process this request';
 
+/** The `debugContext` key of a failed-open answer; its value is the error's class. */
+export const FAILED_OPEN_CONTEXT_KEY = 'failedOpen';
+
 export type FailureOutcome = 'rejected' | 'unauthorized' | 'failed-open' | 'failed-closed';
 
 /**
  * The one place an error becomes an HTTP answer. Refused requests keep their status; anything else is an
- * internal failure: 204 (Okta issues the token unchanged) when the hook fails open, 200 with an `error`
- * (Okta issues no token) when it fails closed. Never a 5xx: Okta would treat it like 204 anyway, and the
- * failure mode is the operator's decision.
+ * internal failure: 200 with only a `debugContext` (no commands: Okta issues the token unchanged, and
+ * writes the context to its System Log, where `status` finds it) when the hook fails open, 200 with an
+ * `error` (Okta issues no token) when it fails closed. Never a 5xx: Okta would issue the token unchanged
+ * anyway, and the failure mode is the operator's decision.
  */
 export function errorToResponse(error: unknown, failureMode: HookConfig['failureMode']): { result: FunctionUrlResult; outcome: FailureOutcome } {
   if (error instanceof HookRequestError) {
@@ -45,5 +49,7 @@ export function errorToResponse(error: unknown, failureMode: HookConfig['failure
   if (failureMode === 'closed') {
     return { result: jsonResult(200, { error: { errorSummary: CLOSED_FAILURE_SUMMARY } }), outcome: 'failed-closed' };
   }
-  return { result: { statusCode: 204 }, outcome: 'failed-open' };
+  // The error's class only: Okta shows the context to every admin who reads its System Log.
+  const errorClass = error instanceof Error ? error.name : 'non-error thrown';
+  return { result: jsonResult(200, { debugContext: { [FAILED_OPEN_CONTEXT_KEY]: errorClass } }), outcome: 'failed-open' };
 }

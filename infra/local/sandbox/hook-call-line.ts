@@ -1,9 +1,11 @@
+import { FAILED_OPEN_CONTEXT_KEY } from '../../../lambda/token-hook/errors.js';
 import type { FunctionUrlResult } from '../../../lambda/token-hook/function-url.js';
 
 const TOKEN_OF: Record<string, string> = { 'com.okta.access.patch': 'access', 'com.okta.identity.patch': 'identity' };
 const MARK: Record<string, string> = { add: '+', replace: '~', remove: '-' };
 
 interface Answer {
+  debugContext?: Record<string, unknown>;
   commands?: { type?: string; value?: { op?: string; path?: string }[] }[];
   error?: { errorSummary?: string };
 }
@@ -35,6 +37,8 @@ export function describeHookCall(result: FunctionUrlResult): string {
   if (status === 204) return '204 no change: the token is issued as it is';
   if (status === 401) return '401 rejected: the API key in the request is not the hook\'s';
   const answer = parse(result.body);
+  const failedOpen = answer?.debugContext?.[FAILED_OPEN_CONTEXT_KEY];
+  if (status === 200 && failedOpen !== undefined && !answer?.commands) return `200 failed open (${String(failedOpen)}): the token is issued as it is`;
   if (status === 200 && answer?.error) return `200 denied: "${answer.error.errorSummary ?? ''}", Okta issues no token`;
   if (status === 200 && answer) return `200 ${describeCommands(answer)}`;
   return `${status} ${(result.body ?? '').slice(0, 120)}`;

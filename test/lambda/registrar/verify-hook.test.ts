@@ -74,6 +74,16 @@ describe('verifyHook', () => {
     expect(hook!.requests()).toBe(1);
   });
 
+  it('fails at once when the hook fails open, naming the error class from its debugContext', async () => {
+    const hookId = await register([{ status: 200, body: { debugContext: { failedOpen: 'TypeError' } } }]);
+
+    const verifying = verifyHook(api, hookId, sampleTokenRequest(sim.url, location), { tries: 3, delayMs: 1, withinMs: 5_000 }, fast);
+
+    await expect(verifying).rejects.toThrow(HookVerificationError);
+    await expect(verifying).rejects.toThrow(/failed open on okta's \/execute \(TypeError\)/);
+    expect(hook!.requests()).toBe(1);
+  });
+
   it('fails when the answer is not a token hook response (a legacy command type)', async () => {
     const hookId = await register([{ status: 200, body: { commands: [{ type: 'com.okta.tokens.id_token.patch', value: [] }] } }]);
 

@@ -171,12 +171,14 @@ describe('the token hook', () => {
       throw new Error('database at db.internal:5432 refused password hunter2');
     };
 
-    it('fails open with 204 and logs the error class only', async () => {
+    it('fails open with no commands, the error class in debugContext for Okta\'s System Log, and logs the class only', async () => {
       const { hook, logs } = await hookWith({ failureMode: 'open' }, failing);
 
       const result = await hook(event(authCode()));
 
-      expect(result).toEqual({ statusCode: 204 });
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body!)).toEqual({ debugContext: { failedOpen: 'Error' } });
+      expect(result.body).not.toContain('hunter2');
       expect(logs[0]).toMatchObject({ outcome: 'failed-open', error: 'Error' });
       expect(JSON.stringify(logs)).not.toContain('hunter2');
     });
@@ -214,7 +216,7 @@ describe('the token hook', () => {
 
       const result = await hook(event(authCode()));
 
-      expect(result.statusCode).toBe(204);
+      expect(JSON.parse(result.body!)).toEqual({ debugContext: { failedOpen: 'ClaimEditError' } });
       expect(logs[0]?.error).toBe("ClaimEditError: cannot set claim: claim 'sub' is reserved in ID tokens");
     });
 
@@ -223,7 +225,7 @@ describe('the token hook', () => {
 
       const result = await hook(event(authCode()));
 
-      expect(result.statusCode).toBe(204);
+      expect(JSON.parse(result.body!)).toEqual({ debugContext: { failedOpen: 'ResponseTooLargeError' } });
       expect(logs[0]?.error).toMatch(/^ResponseTooLargeError/);
     });
 

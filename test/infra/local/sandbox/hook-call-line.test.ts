@@ -19,5 +19,8 @@ describe('describeHookCall', () => {
     expect(describeHookCall({ statusCode: 200, body: '{"error":{"errorSummary":"retired app"}}' })).toBe(
       '200 denied: "retired app", Okta issues no token',
     );
+    expect(describeHookCall({ statusCode: 200, body: '{"debugContext":{"failedOpen":"TypeError"}}' })).toBe(
+      '200 failed open (TypeError): the token is issued as it is',
+    );
   });
 });
