@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The package's name means its source here, as tsconfig.json's `paths` does for tsc and tsx.
+  resolve: { alias: { 'okta-token-hook': fileURLToPath(new URL('./infra/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -1,10 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EnvironmentConfigError, UnknownEnvironmentError, loadEnvironment } from './config.js';
-import { OktaTokenHookPropsError } from './constructs/okta-token-hook.js';
+import { EnvironmentConfigError, loadEnvironment, OktaTokenHookPropsError, UnknownEnvironmentError } from 'okta-token-hook';
 import { OktaTokenHookStack, stackNameFor } from './okta-token-hook-stack.js';
 
-// `npx cdk synth|deploy|destroy -c env=NAME`: one stack, the environment NAME of cdk.json.
+// `npx cdk synth|deploy|destroy -c env=NAME`: one stack, the environment NAME of cdk.json. A consumer of
+// the okta-token-hook package like any other: it imports the package's public entry only.
 const app = new App();
 
 try {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { HookConfigSchema, type HookConfig } from '../lambda/shared/hook-config.js';
+import { deadlineFor, deadlineProblem, HookConfigSchema, type HookConfig } from '../lambda/shared/hook-config.js';
 import { OrgUrlSchema } from '../lambda/okta/credentials.js';
 
 /**
@@ -10,8 +10,7 @@ import { OrgUrlSchema } from '../lambda/okta/credentials.js';
 
 /** Okta gives a token hook 3 s; a Lambda timeout is whole seconds, so 2 s is the longest that fits. */
 export const MAX_TIMEOUT_SECONDS = 2;
-/** Time the hook keeps between its own deadline and the Lambda timeout, to answer instead of being killed. */
-export const DEADLINE_MARGIN_MS = 500;
+export { DEADLINE_MARGIN_MS } from '../lambda/shared/hook-config.js';
 export const DEFAULT_MEMORY_MB = 256;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 /** Days between rotations of the hook's API key. */
@@ -180,13 +179,9 @@ function crossChecks(config: z.output<typeof EnvironmentSchema>, raw: Record<str
       `${prefix}.provisionedConcurrency: ${provisionedConcurrency} exceeds reservedConcurrency ${reservedConcurrency}: lower it or raise reservedConcurrency`,
     );
   }
-  const limit = config.timeoutSeconds * 1000 - DEADLINE_MARGIN_MS;
   const rawHook = (raw['hook'] ?? {}) as Record<string, unknown>;
-  if ('deadlineMs' in rawHook && config.hook.deadlineMs > limit) {
-    problems.push(
-      `${prefix}.hook.deadlineMs: ${config.hook.deadlineMs} ms leaves the hook less than ${DEADLINE_MARGIN_MS} ms before the ${config.timeoutSeconds} s Lambda timeout: set it to at most ${limit}`,
-    );
-  }
+  const deadline = 'deadlineMs' in rawHook ? deadlineProblem(config.hook.deadlineMs, config.timeoutSeconds * 1000) : undefined;
+  if (deadline) problems.push(`${prefix}.hook.deadlineMs: ${deadline}`);
   return problems;
 }
 
@@ -219,12 +214,12 @@ export function loadEnvironment(context: Readonly<Record<string, unknown>>, name
   if (problems.length) throw new EnvironmentConfigError(name, problems);
 
   const config = result.data;
-  const limit = config.timeoutSeconds * 1000 - DEADLINE_MARGIN_MS;
+  const rawHook = ((raw as Record<string, unknown>)['hook'] ?? {}) as Record<string, unknown>;
   return {
     ...config,
     name,
     hookName: config.hookName ?? `okta-token-hook-${name}`,
     // An unset deadline follows the Lambda timeout, so the hook always answers before it is killed.
-    hook: { ...config.hook, deadlineMs: Math.min(config.hook.deadlineMs, limit) },
+    hook: 'deadlineMs' in rawHook ? config.hook : { ...config.hook, deadlineMs: deadlineFor(config.timeoutSeconds * 1000) },
   };
 }

@@ -1,11 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Fn, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from './config.js';
-import { OktaTokenHook, type OktaTokenHookProps } from './constructs/okta-token-hook.js';
+import { OktaTokenHook, type EnvironmentConfig, type OktaTokenHookProps } from 'okta-token-hook';
+
+/** This repository's transform: every environment of cdk.json runs it after its claim rules. */
+export const DEFAULT_TRANSFORM = fileURLToPath(new URL('../lambda/token-hook/transform.ts', import.meta.url));
 
 /** One stack per environment. */
 export function stackNameFor(environment: string): string {
@@ -15,9 +18,8 @@ export function stackNameFor(environment: string): string {
 export interface OktaTokenHookStackProps extends StackProps {
   /** The validated environment (`loadEnvironment`). */
   readonly environment: EnvironmentConfig;
-  /** Passed to the construct; tests point them elsewhere. @default the project's handlers */
-  readonly hookEntry?: string;
-  readonly registrarEntry?: string;
+  /** The claim logic module, relative to the project root or absolute. @default lambda/token-hook/transform.ts */
+  readonly transform?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export class OktaTokenHookStack extends Stack {
   readonly hook: OktaTokenHook;
 
   constructor(scope: Construct, id: string, props: OktaTokenHookStackProps) {
-    const { environment, hookEntry, registrarEntry, ...stackProps } = props;
+    const { environment, transform, ...stackProps } = props;
     super(scope, id, {
       description: `Okta token inline hook '${environment.hookName}' for ${environment.orgUrl} (environment ${environment.name})`,
       ...stackProps,
@@ -55,8 +57,7 @@ export class OktaTokenHookStack extends Stack {
       verify: environment.verify,
       apiKeyVersion: environment.apiKeyVersion,
       rotation: { enabled: environment.rotation.enabled, schedule: Duration.days(environment.rotation.scheduleDays) },
-      hookEntry,
-      registrarEntry,
+      transform: transform ?? DEFAULT_TRANSFORM,
     });
 
     new CfnOutput(this, 'FunctionUrl', { value: this.hook.url, description: 'The URL Okta calls' });

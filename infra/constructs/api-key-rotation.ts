@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,10 +5,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ROTATION_ENV } from '../../lambda/shared/contract.js';
+import { functionAssetDir } from './package-assets.js';
 import { ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
 
-export const DEFAULT_ROTATION_ENTRY = fileURLToPath(new URL('../../lambda/rotation/handler.ts', import.meta.url));
 export const DEFAULT_ROTATION_SCHEDULE = Duration.days(30);
 /** setSecret waits ~6 s, testSecret may try `/execute` for 30 s; Okta calls stop 5 s before this. */
 export const DEFAULT_ROTATION_TIMEOUT = Duration.minutes(2);
@@ -30,8 +29,6 @@ export interface ApiKeyRotationProps {
   readonly timeout?: Duration;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** The rotation function's source file (exports `handler`). @default lambda/rotation/handler.ts */
-  readonly entry?: string;
 }
 
 /** Invalid props; the message lists every problem. */
@@ -64,7 +61,7 @@ export class ApiKeyRotation extends Construct {
     validate(props, schedule);
 
     this.rotationFunction = new ProjectFunction(this, 'Function', {
-      entry: props.entry ?? DEFAULT_ROTATION_ENTRY,
+      code: lambda.Code.fromAsset(functionAssetDir('rotation')),
       handler: 'handler',
       description: `Rotates the API key of the Okta token hook ${props.hookName}`,
       timeout: props.timeout ?? DEFAULT_ROTATION_TIMEOUT,

@@ -1,6 +1,6 @@
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Provider } from 'aws-cdk-lib/custom-resources';
@@ -10,6 +10,7 @@ import {
   REGISTRAR_ATTRIBUTES,
   type RegistrarPropertiesInput,
 } from '../../lambda/shared/contract.js';
+import { functionAssetDir } from './package-assets.js';
 import { ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
 
@@ -42,8 +43,6 @@ export interface HookRegistrationProps {
   /** Non-secret marker of the key; a change re-sends the current key to Okta. */
   readonly apiKeyVersion: string;
   readonly logRetention: logs.RetentionDays;
-  /** The registrar's source file (exports `onEvent`). */
-  readonly entry: string;
 }
 
 /**
@@ -63,7 +62,7 @@ export class HookRegistration extends Construct {
   constructor(scope: Construct, id: string, props: HookRegistrationProps) {
     super(scope, id);
     this.registrar = new ProjectFunction(this, 'Registrar', {
-      entry: props.entry,
+      code: lambda.Code.fromAsset(functionAssetDir('registrar')),
       handler: 'onEvent',
       description: `Registers the Okta token hook ${props.hookName} and attaches it to its rule`,
       timeout: REGISTRAR_TIMEOUT,

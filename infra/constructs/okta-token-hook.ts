@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +8,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { HOOK_ENV } from '../../lambda/shared/contract.js';
-import { HookConfigSchema, describeIssues, type HookConfig, type HookConfigInput } from '../../lambda/shared/hook-config.js';
+import {
+  deadlineFor,
+  deadlineProblem,
+  describeIssues,
+  HookConfigSchema,
+  type HookConfig,
+  type HookConfigInput,
+} from '../../lambda/shared/hook-config.js';
 import { ApiKeyRotation } from './api-key-rotation.js';
 import { DEFAULT_P99_DURATION_THRESHOLD, HookAlarms, monitoringProblems, OKTA_HOOK_BUDGET, type HookMonitoringOptions } from './hook-alarms.js';
 import { defaultReservedConcurrency } from './hook-ceiling.js';
@@ -16,9 +24,8 @@ import { HookOutcomeMetrics, outcomeNamespace } from './hook-outcomes.js';
 import { HookRegistration, type HookTargetProps } from './hook-registration.js';
 import { DEFAULT_FUNCTION_MEMORY_MB, ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
+import { tokenHookCode } from './transform-code.js';
 
-export const DEFAULT_HOOK_ENTRY = fileURLToPath(new URL('../../lambda/token-hook/handler.ts', import.meta.url));
-export const DEFAULT_REGISTRAR_ENTRY = fileURLToPath(new URL('../../lambda/registrar/handler.ts', import.meta.url));
 export const DEFAULT_HOOK_TIMEOUT = Duration.seconds(2);
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Long enough for a header-safe key to resist guessing; letters and digits only. */
@@ -38,15 +45,29 @@ export interface OktaTokenHookProps {
    * you before the first deploy. Only the registrar reads it.
    */
   readonly credentialsSecret: secretsmanager.ISecret;
-  /** The access-policy rule the hook is attached to. */
+  /**
+   * The access-policy rule the hook is attached to, each part an id or an exact name. One rule today; a
+   * list will come as a separate `targets` prop, so this one keeps its meaning.
+   */
   readonly target: HookTargetProps;
   /** The inline hook's name in Okta; names are unique per org. */
   readonly hookName: string;
-  /** The hook's runtime config (claim rules, failure mode, deadline, auth header), validated here. */
+  /**
+   * The hook's runtime config (claim rules, failure mode, deadline, auth header), validated by the same
+   * schema as an environment's `hook` in cdk.json. An unset `deadlineMs` follows the timeout (timeout
+   * less 500 ms); a set one may be at most that.
+   */
   readonly hookConfig: HookConfigInput;
+  /**
+   * Your claim logic: the path of a module exporting `transform` (type `Transform`), absolute or relative
+   * to where cdk runs. It is bundled with esbuild at synth (install `esbuild` in your app), next to the
+   * prebuilt hook, so each hook (each Stage, each environment) can have its own.
+   * @default - the claim rules of `hookConfig` only (prebuilt code, nothing bundled at synth)
+   */
+  readonly transform?: string;
   /** @default 256 */
   readonly memorySize?: number;
-  /** Whole seconds below Okta's 3 s budget. @default Duration.seconds(2) */
+  /** Whole seconds below Okta's 3 s budget: 1 or 2 s. @default Duration.seconds(2) */
   readonly timeout?: Duration;
   /**
    * The hook's concurrency ceiling, so a flood of calls to its public URL cannot take the account's
@@ -79,12 +100,8 @@ export interface OktaTokenHookProps {
    * again (rotation does that by itself). @default '1'
    */
   readonly apiKeyVersion?: string;
-  /** The hook's source file (exports `handler`). @default lambda/token-hook/handler.ts */
-  readonly hookEntry?: string;
   /** Rotation of the API key (see ApiKeyRotation). @default { enabled: true, schedule: Duration.days(30) } */
   readonly rotation?: { readonly enabled?: boolean; readonly schedule?: Duration };
-  /** The registrar's source file (exports `onEvent`). @default lambda/registrar/handler.ts */
-  readonly registrarEntry?: string;
 }
 
 /** Invalid props; the message lists every problem. */
@@ -97,6 +114,9 @@ export class OktaTokenHookPropsError extends Error {
  * Function URL (Okta cannot sign requests; the hook checks the API key itself), the API key secret,
  * the registrar custom resource that registers, verifies and attaches the hook, and alarms.
  *
+ * The hook is grantable: `table.grantReadData(hook)` lets your transform read a table, and
+ * `hook.function.addEnvironment(...)` tells it where.
+ *
  * @example
  * const hook = new OktaTokenHook(this, 'Hook', {
  *   orgUrl: 'https://example.okta.com',
@@ -104,13 +124,18 @@ export class OktaTokenHookPropsError extends Error {
  *   target: { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' },
  *   hookName: 'okta-token-hook-prod',
  *   hookConfig: { failureMode: 'open', rules: [] },
+ *   transform: 'lib/transform.ts',
  * });
  * new CfnOutput(this, 'FunctionUrl', { value: hook.url });
  */
-export class OktaTokenHook extends Construct {
-  /** The validated hook config the function receives as `HOOK_CONFIG`. */
+export class OktaTokenHook extends Construct implements iam.IGrantable {
+  /** The validated hook config the function receives as `HOOK_CONFIG`, its deadline resolved. */
   readonly hookConfig: HookConfig;
   readonly hookFunction: ProjectFunction;
+  /** The hook's Lambda function: add environment variables for your transform here. */
+  readonly function: lambda.Function;
+  /** The hook function's role: grant it what your transform reads (`table.grantReadData(hook)`). */
+  readonly grantPrincipal: iam.IPrincipal;
   /** The `live` alias Okta calls. */
   readonly alias: lambda.Alias;
   readonly functionUrl: lambda.FunctionUrl;
@@ -149,7 +174,7 @@ export class OktaTokenHook extends Construct {
     this.credentialsSecret = props.credentialsSecret;
 
     this.hookFunction = new ProjectFunction(this, 'Hook', {
-      entry: props.hookEntry ?? DEFAULT_HOOK_ENTRY,
+      code: tokenHookCode(props.transform),
       handler: 'handler',
       description: `Okta token inline hook ${props.hookName}`,
       timeout,
@@ -162,6 +187,8 @@ export class OktaTokenHook extends Construct {
       },
     });
     grantGetSecretValue(this.hookFunction.role, this.apiKeySecret);
+    this.function = this.hookFunction.function;
+    this.grantPrincipal = this.hookFunction.role;
 
     this.alias = new lambda.Alias(this, 'Live', {
       aliasName: LIVE_ALIAS,
@@ -189,7 +216,6 @@ export class OktaTokenHook extends Construct {
       retainOnDelete: props.retainOnDelete ?? false,
       apiKeyVersion: props.apiKeyVersion ?? '1',
       logRetention,
-      entry: props.registrarEntry ?? DEFAULT_REGISTRAR_ENTRY,
     });
     // Okta's /execute reaches the hook during registration: the URL's permissions and the alias's
     // warm instances must exist first.
@@ -258,13 +284,21 @@ function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: H
     }
   }
 
+  let deadlineMs = parsed.success ? parsed.data.deadlineMs : undefined;
   if (!Token.isUnresolved(timeout.toMilliseconds())) {
     const ms = timeout.toMilliseconds();
-    if (ms >= OKTA_HOOK_BUDGET.toMilliseconds() || ms % 1000 !== 0) {
+    const given = props.hookConfig.deadlineMs;
+    if (ms >= OKTA_HOOK_BUDGET.toMilliseconds() || ms % 1000 !== 0 || ms < 1000) {
       problems.push(`timeout must be whole seconds below Okta's 3 s budget, got ${ms} ms: use Duration.seconds(1) or Duration.seconds(2)`);
-    } else if (parsed.success && parsed.data.deadlineMs >= ms) {
-      problems.push(`hookConfig.deadlineMs (${parsed.data.deadlineMs}) must be below the timeout (${ms} ms) so the hook answers before Lambda stops it`);
+    } else if (given === undefined) {
+      deadlineMs = deadlineFor(ms);
+    } else if (typeof given === 'number') {
+      const problem = deadlineProblem(given, ms);
+      if (problem) problems.push(`hookConfig.deadlineMs: ${problem}`);
     }
+  }
+  if (props.transform !== undefined && !existsSync(resolve(props.transform))) {
+    problems.push(`transform: no file at ${resolve(props.transform)}: give the path of your module that exports 'transform'`);
   }
   const memory = props.memorySize;
   if (memory !== undefined && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
@@ -294,5 +328,5 @@ function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: H
     problems.push(`orgUrl must be the org's https origin, e.g. https://example.okta.com, got ${props.orgUrl}`);
   }
   if (problems.length) throw new OktaTokenHookPropsError(`invalid OktaTokenHook props:\n  - ${problems.join('\n  - ')}`);
-  return { hookConfig: (parsed as { data: HookConfig }).data, reservedConcurrency };
+  return { hookConfig: { ...(parsed as { data: HookConfig }).data, deadlineMs: deadlineMs as number }, reservedConcurrency };
 }

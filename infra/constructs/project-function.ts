@@ -1,29 +1,15 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLING } from '../bundling.js';
-
-/** `infra/bundling.ts` in NodejsFunction's terms, with esbuild run locally (never Docker). */
-export const NODEJS_BUNDLING: BundlingOptions = {
-  minify: LAMBDA_BUNDLING.minify,
-  sourceMap: LAMBDA_BUNDLING.sourceMap,
-  target: LAMBDA_BUNDLING.target,
-  format: OutputFormat.ESM,
-  externalModules: [...LAMBDA_BUNDLING.externalModules],
-  mainFields: [...LAMBDA_BUNDLING.mainFields],
-  banner: LAMBDA_BUNDLING.banner,
-  forceDockerBundling: false,
-};
 
 export const DEFAULT_FUNCTION_MEMORY_MB = 256;
 
 export interface ProjectFunctionProps {
-  /** The TypeScript file to bundle. */
-  readonly entry: string;
-  /** The exported function Lambda calls. */
+  /** The bundled code (`index.mjs` at its root): prebuilt in the package, or bundled at synth. */
+  readonly code: lambda.Code;
+  /** The export of `index.mjs` Lambda calls. */
   readonly handler: string;
   readonly description: string;
   readonly timeout: Duration;
@@ -38,12 +24,12 @@ export interface ProjectFunctionProps {
 }
 
 /**
- * A Lambda function of this project: Node.js 24 on arm64, bundled from `infra/bundling.ts`, JSON logs
- * in its own log group, and a role that may only write to that log group; callers grant the rest.
+ * A Lambda function of this project: Node.js 24 on arm64, code bundled as `infra/bundling.ts` says, JSON
+ * logs in its own log group, and a role that may only write to that log group; callers grant the rest.
  *
  * @example
  * const registrar = new ProjectFunction(this, 'Registrar', {
- *   entry: 'lambda/registrar/handler.ts',
+ *   code: lambda.Code.fromAsset(functionAssetDir('registrar')),
  *   handler: 'onEvent',
  *   description: 'Registers the token hook with Okta',
  *   timeout: Duration.minutes(5),
@@ -51,7 +37,7 @@ export interface ProjectFunctionProps {
  * });
  */
 export class ProjectFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -72,9 +58,9 @@ export class ProjectFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: props.handler,
+    this.function = new lambda.Function(this, 'Function', {
+      code: props.code,
+      handler: `index.${props.handler}`,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -85,7 +71,6 @@ export class ProjectFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      bundling: NODEJS_BUNDLING,
     });
   }
 }

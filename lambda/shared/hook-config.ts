@@ -16,7 +16,10 @@ z.config(en());
 
 /** Okta waits 3 s for a token hook; the hook must answer before that. */
 export const MAX_DEADLINE_MS = 2_900;
-export const DEFAULT_DEADLINE_MS = 2_000;
+/** Time the hook keeps between its own deadline and the Lambda timeout, to answer instead of being killed. */
+export const DEADLINE_MARGIN_MS = 500;
+/** The deadline of a hook with the default 2 s timeout; an unset deadline follows the timeout (`deadlineFor`). */
+export const DEFAULT_DEADLINE_MS = 1_500;
 /** Okta's request for a user with many claims stays far below this; Function URLs stop at 6 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 262_144;
 export const MAX_BODY_BYTES_LIMIT = 6_291_456;
@@ -124,7 +127,10 @@ export const HookConfigSchema = z
   .strictObject({
     /** `open`: an internal error or the deadline lets Okta issue the token unchanged (204); `closed`: no token. */
     failureMode: z._default(z.enum(['open', 'closed']), 'open'),
-    /** Internal deadline for deciding the claims, in ms; Okta gives up after 3 s. */
+    /**
+     * Internal deadline for deciding the claims, in ms; Okta gives up after 3 s. At most the Lambda timeout
+     * less 500 ms; unset, it is exactly that (1500 for the default 2 s timeout).
+     */
     deadlineMs: z._default(z.int().check(z.gte(1), z.lte(MAX_DEADLINE_MS)), DEFAULT_DEADLINE_MS),
     /** Header carrying the API key (Okta's `authScheme.key`), compared lower-cased. */
     authHeader: z._default(HeaderName, 'authorization'),
@@ -143,6 +149,18 @@ export const HookConfigSchema = z
 export type HookConfig = z.infer<typeof HookConfigSchema>;
 /** What a user writes (defaults optional). */
 export type HookConfigInput = z.input<typeof HookConfigSchema>;
+
+/** The one deadline rule: the deadline an unset `deadlineMs` gets, and the latest one allowed, for a Lambda timeout. */
+export function deadlineFor(timeoutMs: number): number {
+  return timeoutMs - DEADLINE_MARGIN_MS;
+}
+
+/** Why `deadlineMs` does not fit `timeoutMs`, or undefined when it does. */
+export function deadlineProblem(deadlineMs: number, timeoutMs: number): string | undefined {
+  const limit = deadlineFor(timeoutMs);
+  if (deadlineMs <= limit) return undefined;
+  return `${deadlineMs} ms leaves the hook less than ${DEADLINE_MARGIN_MS} ms before the ${timeoutMs / 1000} s Lambda timeout: set it to at most ${limit}, or leave it out to follow the timeout`;
+}
 
 /** The tokens a rule target stands for. */
 export function tokensOf(target: TokenTarget): readonly TokenKind[] {

@@ -58,10 +58,12 @@ describe('loadEnvironment', () => {
     expect(environment.alarms).toBeUndefined();
   });
 
-  it('keeps an unset hook deadline below the Lambda timeout', () => {
-    const environment = loadEnvironment(contextWith({ prod: { ...minimal, timeoutSeconds: 1 } }), 'prod');
+  it('gives an unset hook deadline the Lambda timeout less the margin', () => {
+    const short = loadEnvironment(contextWith({ prod: { ...minimal, timeoutSeconds: 1 } }), 'prod');
+    const long = loadEnvironment(contextWith({ prod: { ...minimal, timeoutSeconds: 2 } }), 'prod');
 
-    expect(environment.hook.deadlineMs).toBe(1000 - DEADLINE_MARGIN_MS);
+    expect(short.hook.deadlineMs).toBe(1000 - DEADLINE_MARGIN_MS);
+    expect(long.hook.deadlineMs).toBe(2000 - DEADLINE_MARGIN_MS);
   });
 
   it('accepts the credentials secret as a name, a partial ARN or a full ARN', () => {
@@ -135,7 +137,7 @@ describe('loadEnvironment', () => {
     const problems = problemsOf({ ...minimal, timeoutSeconds: 2, hook: { deadlineMs: 1800 } });
 
     expect(problems).toEqual([
-      `environments.prod.hook.deadlineMs: 1800 ms leaves the hook less than ${DEADLINE_MARGIN_MS} ms before the 2 s Lambda timeout: set it to at most 1500`,
+      `environments.prod.hook.deadlineMs: 1800 ms leaves the hook less than ${DEADLINE_MARGIN_MS} ms before the 2 s Lambda timeout: set it to at most 1500, or leave it out to follow the timeout`,
     ]);
   });
 

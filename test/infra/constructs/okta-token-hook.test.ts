@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -380,10 +381,44 @@ describe('OktaTokenHook', () => {
     expect(() => build({ timeout: Duration.millis(1500) })).toThrow(/timeout must be whole seconds below Okta's 3 s budget/);
   });
 
-  it('refuses a hook deadline the Lambda timeout would cut short', () => {
-    expect(() => build({ timeout: Duration.seconds(1), hookConfig: { ...hookConfig, deadlineMs: 1000 } })).toThrow(
-      'hookConfig.deadlineMs (1000) must be below the timeout (1000 ms)',
+  it('refuses a hook deadline the Lambda timeout would cut short, by the rule cdk.json follows', () => {
+    expect(() => build({ timeout: Duration.seconds(1), hookConfig: { ...hookConfig, deadlineMs: 600 } })).toThrow(
+      'hookConfig.deadlineMs: 600 ms leaves the hook less than 500 ms before the 1 s Lambda timeout: set it to at most 500, or leave it out to follow the timeout',
     );
+  });
+
+  it('gives an unset deadline the timeout less 500 ms, so the defaults agree', () => {
+    const { deadlineMs: _, ...withoutDeadline } = hookConfig;
+
+    const standard = build({ hookConfig: withoutDeadline }).hook;
+    const short = build({ hookConfig: withoutDeadline, timeout: Duration.seconds(1) }).hook;
+
+    expect(standard.hookConfig.deadlineMs).toBe(1500);
+    expect(short.hookConfig.deadlineMs).toBe(500);
+    Template.fromStack(Stack.of(short)).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { [HOOK_ENV.hookConfig]: Match.stringLikeRegexp('"deadlineMs":500') } },
+    });
+  });
+
+  it("lets the hook read the user's own resources through grants on the construct", () => {
+    const { template } = build({}, (hook, stack) => {
+      const table = new dynamodb.TableV2(stack, 'Roles', { partitionKey: { name: 'login', type: dynamodb.AttributeType.STRING } });
+      table.grantReadData(hook);
+      hook.function.addEnvironment('ROLES_TABLE', table.tableName);
+    });
+    const tableArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::DynamoDB::GlobalTable', /^Roles/), 'Arn'] };
+
+    expect(statementsOfRole(template, 'HookRole')).toContainEqual(
+      expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']), Resource: tableArn }),
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ ROLES_TABLE: Match.anyValue() }) },
+    });
+  });
+
+  it('refuses a transform path where there is no file', () => {
+    expect(() => build({ transform: 'no/such/transform.ts' })).toThrow(/transform: no file at .*no\/such\/transform\.ts: give the path of your module/);
   });
 
   it('refuses a hook config larger than Lambda lets environment variables be', () => {
