@@ -2,7 +2,8 @@ import type { Transform } from './evaluate.js';
 
 /**
  * Your claim logic, for what the declarative rules in the environment config cannot say. It runs after
- * the rules, on every token request the hook serves, within the hook's deadline (2 s by default).
+ * the rules, on every token request the hook serves, within the hook's deadline (by default the Lambda
+ * timeout less 500 ms: 1500 ms with the default 2 s timeout).
  *
  * - `request` is Okta's token hook request, typed where it matters (`request.data.context.user`,
  *   `request.data.access?.claims`, `request.data.identity` only when an ID token is minted).

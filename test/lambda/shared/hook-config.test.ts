@@ -8,7 +8,7 @@ describe('HookConfigSchema', () => {
   it('fills the defaults of an empty config', () => {
     const config = parseHookConfig({});
 
-    expect(config).toEqual({ failureMode: 'open', deadlineMs: 2000, authHeader: 'authorization', maxBodyBytes: 262144, rules: [] });
+    expect(config).toEqual({ failureMode: 'open', deadlineMs: 1500, authHeader: 'authorization', maxBodyBytes: 262144, rules: [] });
   });
 
   it('accepts the example environment of cdk.json', () => {
