@@ -28,8 +28,8 @@ export const DEADLINE_MARGIN_MS = 15_000;
  * With the defaults (10 s call timeout, 8 s backoff cap, 60 s rate-limit wait):
  *   60 + 7 x (2 x 10 + 8) = 256 s, so a 10-minute registrar keeps 600 - 15 - 256 = 329 s for going forward.
  */
-export function undoBudgetMs(retry: Pick<RetryPolicy, 'maxDelayMs' | 'maxRateLimitWaitMs'>, callTimeoutMs: number): number {
-  return retry.maxRateLimitWaitMs + UNDO_CALLS * (2 * callTimeoutMs + retry.maxDelayMs);
+export function undoBudgetMs(retry: Pick<RetryPolicy, 'maxDelayMs' | 'maxRateLimitWaitMs'>, callTimeoutMs: number, calls = UNDO_CALLS): number {
+  return retry.maxRateLimitWaitMs + calls * (2 * callTimeoutMs + retry.maxDelayMs);
 }
 
 /**
@@ -37,8 +37,8 @@ export function undoBudgetMs(retry: Pick<RetryPolicy, 'maxDelayMs' | 'maxRateLim
  * the undo gets its worst case (`undoMs`), but at most half of the usable time, so a short timeout
  * (tests, a consumer's override) still leaves forward steps room.
  */
-export function fundedDeadlines(nowMs: number, remainingMs: number, undoMs: number): Deadlines {
-  const usable = Math.max(0, remainingMs - DEADLINE_MARGIN_MS);
+export function fundedDeadlines(nowMs: number, remainingMs: number, undoMs: number, marginMs = DEADLINE_MARGIN_MS): Deadlines {
+  const usable = Math.max(0, remainingMs - marginMs);
   const undo = nowMs + usable;
   return { forward: undo - Math.min(undoMs, usable / 2), undo };
 }

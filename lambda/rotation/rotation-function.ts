@@ -1,7 +1,9 @@
-import { createOktaClient, withDeadline, type OktaClientOptions } from '../okta/client.js';
-import { parseOktaCredentials } from '../okta/credentials.js';
+import { ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
+import { createOktaClient, DEFAULT_CALL_TIMEOUT_MS, withDeadline, type OktaClientOptions } from '../okta/client.js';
+import { OktaCredentialsError, parseOktaCredentials } from '../okta/credentials.js';
 import { jsonLineLog, type OktaLog } from '../okta/log.js';
-import type { OktaApi } from '../okta/okta-api.js';
+import { DEFAULT_RETRY_POLICY } from '../okta/retry-policy.js';
+import { fundedDeadlines, undoBudgetMs } from '../registrar/budget.js';
 import { sampleTokenRequest } from '../registrar/sample-token-request.js';
 import { DEFAULT_VERIFY, verifyHook, type VerifyOptions } from '../registrar/verify-hook.js';
 import { ROTATION_ENV } from '../shared/contract.js';
@@ -10,7 +12,7 @@ import { DEFAULT_KEY_RECHECK_INTERVAL_MS } from '../token-hook/auth.js';
 import { generateApiKey } from './api-key.js';
 import { RotationError } from './errors.js';
 import { RotationEventSchema } from './rotation-event.js';
-import { runRotationStep } from './rotation-steps.js';
+import { runRotationStep, type OktaClients } from './rotation-steps.js';
 
 /** What the Lambda runtime passes along; only the remaining time is used. */
 export interface RotationLambdaContext {
@@ -27,6 +29,8 @@ export interface RotationFunctionOptions {
   /** Wait in setSecret before Okta gets the new key. @default SETTLE_DELAY_MS */
   readonly settleDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Clock of the deadlines and the Okta client. @default Date.now */
+  readonly now?: () => number;
   readonly log?: OktaLog;
 }
 
@@ -35,6 +39,9 @@ export const SETTLE_DELAY_MS = DEFAULT_KEY_RECHECK_INTERVAL_MS + 1_000;
 
 /** Okta calls stop this long before the Lambda timeout, so a step fails with a message, not a timeout. */
 export const DEADLINE_MARGIN_MS = 5_000;
+
+/** The restore's Okta calls: read the hook, PUT it with the current key. */
+const RESTORE_CALLS = 2;
 
 // The hook's claim rules may look at the rule; rotation only needs the hook to answer, so ids are placeholders.
 const VERIFY_LOCATION = { authServerId: 'default', policyId: 'rotation-check', ruleId: 'rotation-check' };
@@ -65,23 +72,32 @@ export function createRotationHandler(options: RotationFunctionOptions) {
   const sleep = options.sleep ?? defaultSleep;
   const verifyOptions = options.verify ?? DEFAULT_VERIFY;
   const settleDelayMs = options.settleDelayMs ?? SETTLE_DELAY_MS;
+  const now = options.now ?? Date.now;
+  // The restore's worst case (budget.ts), kept back from the step; with the defaults and the 2-minute
+  // timeout: 60 + 2 x (2 x 10 + 8) = 116 s, capped at half of 115 s, so each side gets 57.5 s.
+  const restoreBudgetMs = undoBudgetMs(
+    { ...DEFAULT_RETRY_POLICY, ...options.oktaClient?.retry },
+    options.oktaClient?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    RESTORE_CALLS,
+  );
 
   return async function handler(event: unknown, context?: RotationLambdaContext): Promise<void> {
     const parsed = RotationEventSchema.safeParse(event);
     if (!parsed.success) {
       throw new RotationError('the event is not a secrets manager rotation event (Step, SecretId, ClientRequestToken)');
     }
-    const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
-    const okta = async (): Promise<OktaApi> => {
-      const secret = await options.secrets.getSecret(credentialsSecretArn);
-      if (!secret) throw new RotationError(`okta credentials secret ${credentialsSecretArn} has no current value`);
-      const credentials = parseOktaCredentials(secret.value);
-      const api = createOktaClient({ log, sleep, ...options.oktaClient, credentials });
-      return deadline === undefined ? api : withDeadline(api, deadline);
+    const deadlines = context ? fundedDeadlines(now(), context.getRemainingTimeInMillis(), restoreBudgetMs, DEADLINE_MARGIN_MS) : undefined;
+    const okta = async (): Promise<OktaClients> => {
+      const api = createOktaClient({ log, sleep, now, ...options.oktaClient, credentials: await readCredentials(options.secrets, credentialsSecretArn) });
+      if (!deadlines) return { api, restore: api };
+      return {
+        api: withDeadline(api, deadlines.forward, now),
+        restore: withDeadline(api, deadlines.undo, now, { outwaitRateLimits: true }),
+      };
     };
     const { Step: step, SecretId: secretId, ClientRequestToken: versionId } = parsed.data;
     log({ event: 'rotation-step', step, secretId, versionId });
-    const verifyDeps = { sleep, now: Date.now, log: (event: object) => log(event as Record<string, unknown>) };
+    const verifyDeps = { sleep, now, log: (event: object) => log(event as Record<string, unknown>) };
     await runRotationStep(parsed.data, {
       secrets: options.secrets,
       okta,
@@ -92,4 +108,21 @@ export function createRotationHandler(options: RotationFunctionOptions) {
       log,
     });
   };
+}
+
+/** The credentials from their secret; errors name the secret and what to fix, never its value. */
+async function readCredentials(secrets: SecretStore, secretArn: string) {
+  let text: string | undefined;
+  try {
+    text = (await secrets.getSecret(secretArn))?.value;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  if (!text) throw new RotationError(`the okta credentials secret ${secretArn} does not exist or has no current value: create it, then rotate again`);
+  try {
+    return parseOktaCredentials(text);
+  } catch (error) {
+    if (!(error instanceof OktaCredentialsError)) throw error;
+    throw new RotationError(`the okta credentials secret ${secretArn} cannot be used: ${error.message}; fix its value, then rotate again`, { cause: error });
+  }
 }

@@ -5,10 +5,16 @@ import { KeyChangeError, RotationStateError } from './errors.js';
 import type { RotationEvent } from './rotation-event.js';
 import { definitionWithKey, findTokenHook } from './token-hook-lookup.js';
 
+/** The step's Okta client, and the restore's: the same org under a later deadline of its own. */
+export interface OktaClients {
+  readonly api: OktaApi;
+  readonly restore: OktaApi;
+}
+
 export interface RotationDeps {
   readonly secrets: SecretStore;
-  /** The Okta client, built only when a step calls Okta (createSecret never does). */
-  readonly okta: () => Promise<OktaApi>;
+  /** The Okta clients, built only when a step calls Okta (createSecret never does). */
+  readonly okta: () => Promise<OktaClients>;
   /** Name of the token hook whose key this secret holds. */
   readonly hookName: string;
   readonly newKey: () => string;
@@ -25,7 +31,9 @@ export interface RotationDeps {
  * may send accepted by the hook: the new key is AWSPENDING (which the hook accepts) before Okta gets
  * it, and becomes AWSCURRENT only after Okta has been seen using it. A failed setSecret, testSecret or
  * finishSecret puts the current key back in Okta, so the old key keeps working everywhere until a retry
- * completes.
+ * completes. That restore runs on its own time, after the step's deadline: a step that ran out of time
+ * still puts the key back. Should the restore fail too, Okta holds the pending key, which the hook
+ * accepts as long as it is AWSPENDING, and Secrets Manager starts no other rotation while it is.
  */
 export async function runRotationStep(event: RotationEvent, deps: RotationDeps): Promise<void> {
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
@@ -82,17 +90,17 @@ async function createSecret({ secretId, token, deps }: StepContext): Promise<voi
  */
 async function setSecret(context: StepContext): Promise<void> {
   const okta = await context.deps.okta();
-  const hook = await findTokenHook(okta, context.deps.hookName);
+  const hook = await findTokenHook(okta.api, context.deps.hookName);
   await context.deps.settle();
   await putPendingKey(context, okta, hook, 'setSecret');
 }
 
 /** The hook in Okta gets the pending key; on failure the current key goes back and the step fails. */
-async function putPendingKey(context: StepContext, okta: OktaApi, hook: InlineHook, step: string): Promise<void> {
+async function putPendingKey(context: StepContext, okta: OktaClients, hook: InlineHook, step: string): Promise<void> {
   const { secretId, token, deps } = context;
   const key = await pendingKey(context);
   try {
-    await okta.replaceInlineHook(hook.id, definitionWithKey(hook, key));
+    await okta.api.replaceInlineHook(hook.id, definitionWithKey(hook, key));
   } catch (error) {
     await restoreCurrentKey(context, okta, hook.id, step);
     throw new KeyChangeError(
@@ -108,9 +116,9 @@ async function putPendingKey(context: StepContext, okta: OktaApi, hook: InlineHo
 async function testSecret(context: StepContext): Promise<void> {
   const { secretId, token, deps } = context;
   const okta = await deps.okta();
-  const hook = await findTokenHook(okta, deps.hookName);
+  const hook = await findTokenHook(okta.api, deps.hookName);
   try {
-    await deps.verify(okta, hook.id);
+    await deps.verify(okta.api, hook.id);
   } catch (error) {
     await restoreCurrentKey(context, okta, hook.id, 'testSecret');
     throw new KeyChangeError(
@@ -135,7 +143,7 @@ async function finishSecret(context: StepContext, versions: Record<string, strin
     throw new RotationStateError(`secret ${secretId} has no AWSCURRENT version: restore one before rotating`);
   }
   const okta = await deps.okta();
-  const hook = await findTokenHook(okta, deps.hookName);
+  const hook = await findTokenHook(okta.api, deps.hookName);
   await putPendingKey(context, okta, hook, 'finishSecret');
   try {
     await deps.secrets.promoteVersion(secretId, token, current);
@@ -159,13 +167,14 @@ async function pendingKey({ secretId, token, deps }: StepContext): Promise<strin
 }
 
 /** Best effort: a PUT that failed may still have landed, so Okta gets the current key again. */
-async function restoreCurrentKey(context: StepContext, okta: OktaApi, hookId: string, step: string): Promise<void> {
+async function restoreCurrentKey(context: StepContext, okta: OktaClients, hookId: string, step: string): Promise<void> {
   const { secretId, deps } = context;
   try {
+    // Read now, not before the step: a promotion that landed without its answer makes the new key current.
     const current = await deps.secrets.getSecret(secretId, { stage: 'AWSCURRENT' });
     if (!current) throw new RotationStateError(`secret ${secretId} has no AWSCURRENT version`);
-    const hook = await okta.getInlineHook(hookId);
-    await okta.replaceInlineHook(hookId, definitionWithKey(hook, current.value));
+    const hook = await okta.restore.getInlineHook(hookId);
+    await okta.restore.replaceInlineHook(hookId, definitionWithKey(hook, current.value));
     deps.log({ event: 'rotation-key-restored', step, secretId, hookId });
   } catch (error) {
     // Okta may now hold the pending key, which the hook keeps accepting while it stays AWSPENDING.

@@ -251,3 +251,45 @@ describe('key rotation through Okta and Secrets Manager', () => {
     await expect(attempt).rejects.toThrow(/not a secrets manager rotation event/);
   });
 });
+
+describe('a failure at each step, a deadline included', () => {
+  // Each step's Lambda context leaves 3 s past the margin: the restore keeps 1.5 s of its own.
+  const REMAINING_MS = 5_000 + 3_000;
+  const PAST_THE_STEP_MS = 4_000;
+  type Arm = (h: Harness) => void;
+  const onStep = (h: Harness, step: string, arm: () => void) => {
+    h.afterStep = async (event) => {
+      if (event.Step === step) arm();
+    };
+  };
+  const cases: [string, Arm][] = [
+    ['setSecret PUT fails', (h) => h.okta.injectFault({ operationId: 'replaceInlineHook', kind: 'status-500', count: 2 })],
+    ['setSecret PUT lands, its answer comes after the deadline', (h) => h.okta.injectFault({ operationId: 'replaceInlineHook', kind: 'slow', afterApply: true, delayMs: PAST_THE_STEP_MS })],
+    ['testSecret /execute fails', (h) => h.okta.injectFault({ operationId: 'executeInlineHook', kind: 'status-500', count: 2 })],
+    ['testSecret /execute runs past the deadline', (h) => h.okta.injectFault({ operationId: 'executeInlineHook', kind: 'slow', delayMs: PAST_THE_STEP_MS })],
+    ['finishSecret PUT fails', (h) => onStep(h, 'testSecret', () => h.okta.injectFault({ operationId: 'replaceInlineHook', kind: 'status-500', count: 2 }))],
+    [
+      'finishSecret PUT lands, its answer comes after the deadline',
+      (h) => onStep(h, 'testSecret', () => h.okta.injectFault({ operationId: 'replaceInlineHook', kind: 'slow', afterApply: true, delayMs: PAST_THE_STEP_MS })),
+    ],
+    ['finishSecret promotion fails', (h) => h.sm.injectFault('UpdateSecretVersionStage', 1)],
+  ];
+
+  it.each(cases)('%s: okta is back on the current key, which the hook accepts', async (_, arm) => {
+    harness = await startHarness({ instances: 2, remainingMs: REMAINING_MS });
+    const h = harness;
+    arm(h);
+
+    const failed = await h.rotate().then(
+      () => 'succeeded',
+      (error: unknown) => String(error),
+    );
+
+    expect(failed).not.toBe('succeeded');
+    expect(failed).not.toContain(h.initialKey);
+    const current = await h.store.getSecret(h.apiKeyArn);
+    expect(h.oktaKey()).toBe(current?.value);
+    expect(new Set(await h.hookStatuses(h.oktaKey()!))).toEqual(new Set([200]));
+    expect(h.events.map((event) => event.event)).toContain('rotation-key-restored');
+  });
+});

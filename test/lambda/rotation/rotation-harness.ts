@@ -65,6 +65,8 @@ export interface HarnessOptions {
   readonly recheckIntervalMs?: number;
   /** The rotation's wait before Okta gets the new key. @default the re-read interval + 50 ms */
   readonly settleDelayMs?: number;
+  /** What each step's Lambda context says is left, so its deadlines apply. @default no context */
+  readonly remainingMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -165,9 +167,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     log: (event) => events.push(event),
   });
+  const context = options.remainingMs === undefined ? undefined : { getRemainingTimeInMillis: () => options.remainingMs! };
   sm.setRotationFunction(async (event) => {
     try {
-      await rotation(event);
+      await rotation(event, context);
     } finally {
       await harness.afterStep?.(event);
     }
