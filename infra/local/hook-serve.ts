@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { acceptsApiKey, API_KEY_AUTH, parseHookAuth, type HookAuth } from '../../lambda/shared/hook-auth.js';
 import { parseHookConfig, type HookConfig } from '../../lambda/shared/hook-config.js';
 import { SecretsManagerStore, type SecretStore } from '../../lambda/shared/secret-store.js';
 import type { Transform } from '../../lambda/token-hook/evaluate.js';
@@ -42,6 +43,12 @@ export interface HookServeOptions {
   readonly apiKey?: string;
   /** @default the example environment's hook config */
   readonly config?: HookConfig;
+  /** OAuth 2.0 mode: the issuer, audience and scope of the bearer tokens Okta sends. @default the API key */
+  readonly auth?: HookAuth;
+  /** Where the issuer's JWKS is read. @default `${issuer}/v1/keys` */
+  readonly jwksUri?: string;
+  /** @default 30000 */
+  readonly jwksRefetchIntervalMs?: number;
   /** @default lambda/token-hook/transform.ts */
   readonly transform?: Transform;
   readonly log?: HookLogger;
@@ -62,10 +69,11 @@ export interface ServedHook {
 
 export async function serveHook(options: HookServeOptions = {}): Promise<ServedHook> {
   const config = options.config ?? exampleHookConfig();
+  const auth = options.auth ?? API_KEY_AUTH;
   let apiKey: string | undefined;
   let secrets = options.secrets;
   let closeSecrets = async (): Promise<void> => undefined;
-  if (!secrets) {
+  if (!secrets && acceptsApiKey(auth)) {
     apiKey = options.apiKey ?? randomBytes(24).toString('base64url');
     const local = await startLocalSecretsManager();
     secrets = { store: new SecretsManagerStore(local.client()), apiKeySecretArn: local.createSecret('okta-token-hook/api-key', apiKey) };
@@ -73,8 +81,10 @@ export async function serveHook(options: HookServeOptions = {}): Promise<ServedH
   }
   const hook = await createTokenHookFromStore({
     config,
-    secretStore: secrets.store,
-    apiKeySecretArn: secrets.apiKeySecretArn,
+    auth,
+    ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
+    ...(options.jwksRefetchIntervalMs !== undefined ? { jwksRefetchIntervalMs: options.jwksRefetchIntervalMs } : {}),
+    ...(secrets ? { secretStore: secrets.store, apiKeySecretArn: secrets.apiKeySecretArn } : {}),
     transform: options.transform ?? userTransform,
     ...(options.log ? { log: options.log } : {}),
     ...(options.keyRecheckIntervalMs !== undefined ? { keyRecheckIntervalMs: options.keyRecheckIntervalMs } : {}),
@@ -93,9 +103,11 @@ export async function serveHook(options: HookServeOptions = {}): Promise<ServedH
 
 async function main(): Promise<void> {
   const config = hookConfigFrom(process.env['HOOK_CONFIG']);
+  const auth = parseHookAuth(process.env['HOOK_AUTH']);
   const given = process.env['HOOK_API_KEY'];
-  const served = await serveHook({ port: Number(process.env['PORT'] ?? 8787), config, ...(given ? { apiKey: given } : {}) });
+  const served = await serveHook({ port: Number(process.env['PORT'] ?? 8787), config, auth, ...(given ? { apiKey: given } : {}) });
   console.log(`token hook listening on ${served.url} (Function URL emulator, payload format 2.0)`);
+  if (auth.type === 'oauth2') console.log(`OAuth 2.0: bearer tokens of ${auth.issuer} for audience ${auth.audience} with scope ${auth.scope}${auth.acceptApiKey ? ', or the API key' : ''}`);
   console.log(`auth header: ${config.authHeader}: ${given ? '<HOOK_API_KEY>' : served.apiKey}`);
   console.log(`rules: ${config.rules.map((rule) => rule.name).join(', ') || '(none)'}; failure mode: ${config.failureMode}`);
   console.log(`try: curl -si ${served.url} -H 'content-type: application/json' -H '${config.authHeader}: ${given ? '$HOOK_API_KEY' : served.apiKey}' --data @test/fixtures/token-hook/authorization-code.json`);

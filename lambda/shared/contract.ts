@@ -11,6 +11,8 @@ export const HOOK_ENV = {
   apiKeySecretArn: 'API_KEY_SECRET_ARN',
   /** The hook's config (claim rules, failure mode, auth header, deadline) as JSON. */
   hookConfig: 'HOOK_CONFIG',
+  /** How Okta authenticates (`HookAuth` as JSON): unset for the API key, or the OAuth 2.0 issuer, audience and scope. */
+  hookAuth: 'HOOK_AUTH',
 } as const;
 
 /** Environment variables of the rotation function. */

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { HOOK_ENV } from '../shared/contract.js';
+import { acceptsApiKey, parseHookAuth } from '../shared/hook-auth.js';
 import { parseHookConfig } from '../shared/hook-config.js';
 import { SecretsManagerStore } from '../shared/secret-store.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from './function-url.js';
@@ -9,17 +10,20 @@ import { transform } from './transform.js';
 // The names come from the contract, type-checked: importing its values would load classic zod at cold start.
 const API_KEY_SECRET_ARN: (typeof HOOK_ENV)['apiKeySecretArn'] = 'API_KEY_SECRET_ARN';
 const HOOK_CONFIG: (typeof HOOK_ENV)['hookConfig'] = 'HOOK_CONFIG';
+const HOOK_AUTH: (typeof HOOK_ENV)['hookAuth'] = 'HOOK_AUTH';
 
 // Module scope is cold start: config parsed and the API key read here (top-level await), where Lambda
 // gives init its burst of CPU, not on Okta's first request.
+const auth = parseHookAuth(process.env[HOOK_AUTH]);
 const apiKeySecretArn = process.env[API_KEY_SECRET_ARN];
-if (!apiKeySecretArn) throw new Error(`${API_KEY_SECRET_ARN} is not set: deploy the hook with its CDK construct`);
+if (!apiKeySecretArn && acceptsApiKey(auth)) throw new Error(`${API_KEY_SECRET_ARN} is not set: deploy the hook with its CDK construct`);
 
 const hook = await createTokenHookFromStore({
   config: parseHookConfig(process.env[HOOK_CONFIG] ?? '{}'),
+  auth,
   // The SDK sets no timeout by default: a hung call would keep the key from ever being re-read.
   secretStore: new SecretsManagerStore(new SecretsManagerClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } })),
-  apiKeySecretArn,
+  ...(apiKeySecretArn ? { apiKeySecretArn } : {}),
   transform,
 });
 

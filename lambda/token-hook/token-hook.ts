@@ -1,6 +1,8 @@
+import { acceptsApiKey, API_KEY_AUTH, type HookAuth } from '../shared/hook-auth.js';
 import type { HookConfig } from '../shared/hook-config.js';
 import type { SecretStore } from '../shared/secret-store.js';
-import { createApiKeyVerifier, systemClock, type ApiKeyVerifier, type Clock } from './auth.js';
+import { createApiKeyVerifier, systemClock, type ApiKeyVerifier, type Clock, type KeyCheck } from './auth.js';
+import type { BearerRejection } from './bearer-auth.js';
 import { ClaimEditError } from './change-set.js';
 import { CommandEncodingError, MAX_RESPONSE_BYTES } from './encode.js';
 import { DeadlineExceededError, errorToResponse, HookRequestError } from './errors.js';
@@ -15,9 +17,14 @@ import { parseTokenHookRequest, type TokenHookRequest } from './request-schema.j
  * one log line. `handler.ts` only wires the environment to it.
  */
 
+/** Tells Okta from anyone else by the auth header: an API key verifier, or the OAuth 2.0 one. */
+export interface RequestVerifier {
+  check(presented: string | undefined): Promise<KeyCheck | BearerRejection>;
+}
+
 export interface TokenHookOptions {
   readonly config: HookConfig;
-  readonly keys: ApiKeyVerifier;
+  readonly keys: RequestVerifier;
   /** @default no transform */
   readonly transform?: Transform;
   readonly clock?: Clock;
@@ -37,7 +44,7 @@ const LOGGABLE = [HookRequestError, DeadlineExceededError, ClaimEditError, Comma
 
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return 'non-error thrown';
-  if (LOGGABLE.some((type) => error instanceof type) || error.name === 'ApiKeyUnavailableError') return `${error.name}: ${error.message}`;
+  if (LOGGABLE.some((type) => error instanceof type) || error.name === 'ApiKeyUnavailableError' || error.name === 'JwksUnavailableError') return `${error.name}: ${error.message}`;
   return error.name;
 }
 
@@ -112,8 +119,9 @@ export function createTokenHook(options: TokenHookOptions): TokenHook {
     let result: FunctionUrlResult;
     try {
       const body = readBody(event ?? {}, config);
-      if ((await keys.check(headerOf(event, config.authHeader))) === 'rejected') {
-        throw new HookRequestError(401, 'the API key is missing or wrong');
+      const verdict = await keys.check(headerOf(event, config.authHeader));
+      if (verdict !== 'accepted') {
+        throw new HookRequestError(401, verdict === 'rejected' ? 'the API key is missing or wrong' : `the bearer token failed the ${verdict.bearerFailure} check`);
       }
       const json = parseJson(body);
       eventId = eventIdOf(json);
@@ -138,17 +146,21 @@ export function createTokenHook(options: TokenHookOptions): TokenHook {
 }
 
 export interface TokenHookFromStoreOptions extends Omit<TokenHookOptions, 'keys'> {
-  readonly secretStore: SecretStore;
-  readonly apiKeySecretArn: string;
+  /** @default the API key */
+  readonly auth?: HookAuth;
+  /** Both needed unless the hook takes OAuth 2.0 tokens only. */
+  readonly secretStore?: SecretStore;
+  readonly apiKeySecretArn?: string;
   /** @default 5000 */
   readonly keyRecheckIntervalMs?: number;
+  /** Where the issuer's JWKS is read (tests point it elsewhere). @default `${issuer}/v1/keys` */
+  readonly jwksUri?: string;
+  /** Least time between two JWKS reads for an unknown key. @default 30000 */
+  readonly jwksRefetchIntervalMs?: number;
 }
 
-/**
- * A ready hook over a secret store, with the key already read (or the failure logged, retried on the
- * next request): what the Lambda entry does at init, and what tests and local servers use in-process.
- */
-export async function createTokenHookFromStore(options: TokenHookFromStoreOptions): Promise<TokenHook> {
+async function apiKeyVerifier(options: TokenHookFromStoreOptions): Promise<ApiKeyVerifier> {
+  if (!options.apiKeySecretArn || !options.secretStore) throw new Error('the hook accepts the API key but has no secret to read it from: set API_KEY_SECRET_ARN');
   const keys = createApiKeyVerifier({
     secretStore: options.secretStore,
     secretId: options.apiKeySecretArn,
@@ -160,5 +172,31 @@ export async function createTokenHookFromStore(options: TokenHookFromStoreOption
   } catch (error) {
     console.error(JSON.stringify({ message: 'cannot read the API key at init; retrying on the next request', error: error instanceof Error ? error.name : 'unknown' }));
   }
-  return createTokenHook({ ...options, keys });
+  return keys;
+}
+
+/**
+ * A ready hook over a secret store, with the key (or the issuer's JWKS) already read, or the failure
+ * logged and retried on the next request: what the Lambda entry does at init, and what tests and local
+ * servers use in-process. `jose` is imported only in OAuth 2.0 mode, so the API key path never loads it.
+ */
+export async function createTokenHookFromStore(options: TokenHookFromStoreOptions): Promise<TokenHook> {
+  const auth = options.auth ?? API_KEY_AUTH;
+  if (auth.type === 'apiKey') return createTokenHook({ ...options, keys: await apiKeyVerifier(options) });
+  const { createBearerVerifier, createOAuthRequestVerifier } = await import('./bearer-auth.js');
+  const bearer = createBearerVerifier({
+    issuer: auth.issuer,
+    audience: auth.audience,
+    scope: auth.scope,
+    ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
+    ...(options.jwksRefetchIntervalMs !== undefined ? { refetchIntervalMs: options.jwksRefetchIntervalMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  try {
+    await bearer.load();
+  } catch (error) {
+    console.error(JSON.stringify({ message: "cannot read the issuer's JWKS at init; retrying on the next request", error: error instanceof Error ? error.name : 'unknown' }));
+  }
+  const apiKeys = acceptsApiKey(auth) ? await apiKeyVerifier(options) : undefined;
+  return createTokenHook({ ...options, keys: createOAuthRequestVerifier(bearer, apiKeys) });
 }
