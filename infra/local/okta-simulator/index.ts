@@ -8,3 +8,4 @@ export type { SimCall } from './server.js';
 export { MAX_INLINE_HOOKS } from './inline-hooks.js';
 export { DEFAULT_RATE_LIMIT_PER_MINUTE } from './rate-limits.js';
 export { OAuthSimError, OktaSimError } from './errors.js';
+export { HOOK_EVENT_TYPES, type SimLogEvent } from './system-log.js';

@@ -3,9 +3,9 @@ import * as z from 'zod';
 import { TOKEN_HOOK_TYPE } from '../../../lambda/okta/schemas.js';
 import { byPriority } from './authorization-servers.js';
 import { OAuthSimError } from './errors.js';
-import { callHook, type HookChannelAuth } from './hook-channel.js';
+import { callHook, type HookCallOutcome, type HookChannelAuth } from './hook-channel.js';
 import { ID_PREFIX, oktaId } from './ids.js';
-import type { SimAuthorizationServer, SimClient, SimPolicy, SimRule, SimState, SimUser } from './model.js';
+import type { SimAuthorizationServer, SimClient, SimInlineHook, SimPolicy, SimRule, SimState, SimUser } from './model.js';
 import { applyTokenCommands, MAX_RESPONSE_BYTES, type MintedTokens, type TokenContent } from './token-patch.js';
 
 export const MintRequestSchema = z.object({
@@ -64,7 +64,26 @@ export interface MintOptions {
   hookTimeoutMs: number;
   /** Signs client assertions for hooks with a `private_key_jwt` channel. */
   channelAuth?: HookChannelAuth;
+  /** Told of every call to a hook on the token path, for the System Log (system-log.ts). */
+  onHookCall?: (report: HookCallReport) => void;
 }
+
+/** One token-path call to a hook: what the hook did, what came of its answer, for whom. */
+export interface HookCallReport {
+  hook: SimInlineHook;
+  call: HookCallOutcome;
+  /** The answer's JSON object, when the hook answered 200 with one. */
+  answer?: Record<string, unknown>;
+  hookOutcome: MintResult['hookOutcome'];
+  reason?: string;
+  client: SimClient;
+  user?: SimUser;
+  authorizationServerId: string;
+  durationMs: number;
+}
+
+/** What runHook saw, for the report. */
+type HookSeen = { hook?: SimInlineHook; call?: HookCallOutcome; answer?: Record<string, unknown> };
 
 function serverByIdOrName(state: SimState, idOrName: string): SimAuthorizationServer {
   const server = state.authorizationServers.find((s) => s.id === idOrName) ?? state.authorizationServers.find((s) => s.name === idOrName);
@@ -313,12 +332,13 @@ function finalTokens(tokens: MintedTokens, scopes: readonly string[]): { access:
 
 type HookStep = Pick<MintResult, 'hookOutcome' | 'reason' | 'status' | 'error'> & { tokens: MintedTokens };
 
-async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, payload: unknown, timeoutMs: number, channelAuth?: HookChannelAuth): Promise<HookStep & { hookId?: string }> {
+async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, payload: unknown, timeoutMs: number, channelAuth: HookChannelAuth | undefined, seen: HookSeen): Promise<HookStep & { hookId?: string }> {
   const hookId = (ctx.rule.actions.token as { inlineHook?: { id?: string } } | undefined)?.inlineHook?.id;
   if (!hookId) return { hookOutcome: 'none', tokens };
   const hook = state.inlineHooks.find((h) => h.id === hookId);
   if (!hook || hook.status !== 'ACTIVE') return { hookId, hookOutcome: 'none', reason: 'the inline hook is missing or inactive', tokens };
   const outcome = await callHook(hook, payload, timeoutMs, channelAuth);
+  Object.assign(seen, { hook, call: outcome });
   const skipped = (reason: string, status?: number): HookStep & { hookId: string } => ({
     hookId,
     hookOutcome: 'skipped',
@@ -338,6 +358,7 @@ async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, 
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return skipped('could not deserialize inline hook response', 200);
   const answer = body as { commands?: unknown; error?: unknown };
+  seen.answer = answer;
   if (answer.error !== undefined && answer.error !== null) {
     const summary = (answer.error as { errorSummary?: unknown }).errorSummary;
     return {
@@ -388,8 +409,23 @@ export async function mintTokens(state: SimState, request: MintRequest, options:
   };
   const before = tokensBeforeHook(ctx);
   const payload = hookRequest(ctx, before);
-  const step = await runHook(state, ctx, before, structuredClone(payload), options.hookTimeoutMs, options.channelAuth);
+  const seen: HookSeen = {};
+  const hookStarted = performance.now();
+  const step = await runHook(state, ctx, before, structuredClone(payload), options.hookTimeoutMs, options.channelAuth, seen);
   const { tokens, ...outcome } = step;
+  if (seen.hook && seen.call) {
+    options.onHookCall?.({
+      hook: seen.hook,
+      call: seen.call,
+      ...(seen.answer ? { answer: seen.answer } : {}),
+      hookOutcome: outcome.hookOutcome,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+      client,
+      ...(user ? { user } : {}),
+      authorizationServerId: server.id,
+      durationMs: Math.round(performance.now() - hookStarted),
+    });
+  }
   const minted = outcome.hookOutcome === 'error' ? { access: { claims: {}, lifetime: 0 } } : finalTokens(tokens, request.scopes);
   return {
     ruleId: matched.rule.id,

@@ -10,7 +10,7 @@ import { executeInlineHook } from './execute.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { HookKeys } from './hook-keys.js';
 import { managementRoutes } from './management-routes.js';
-import { mintTokens, MintRequestSchema, type MintRequest, type MintResult } from './mint.js';
+import { mintTokens, MintRequestSchema, type HookCallReport, type MintRequest, type MintResult } from './mint.js';
 import type { SimAuthorizationServer, SimInlineHook, SimServiceApp, SimState } from './model.js';
 import { OAuthServer } from './oauth-server.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, RateLimits } from './rate-limits.js';
@@ -19,6 +19,7 @@ import { Router } from './router.js';
 import { seedState } from './seed.js';
 import { createRequestListener, type SimCall } from './server.js';
 import { simRoutes } from './sim-routes.js';
+import { recordHookCall, SystemLog, systemLogRoute, withLifecycleEvents, type SimLogEvent } from './system-log.js';
 
 /** Okta's inline-hook timeout. */
 export const DEFAULT_HOOK_TIMEOUT_MS = 3000;
@@ -51,6 +52,8 @@ export interface OktaSimulator {
   /** Deep copies of the state; hooks include their stored secret (`authValue`, `clientSecret`). */
   snapshot(): { inlineHooks: SimInlineHook[]; authorizationServers: SimAuthorizationServer[] };
   readonly calls: readonly SimCall[];
+  /** Okta's System Log so far (`/api/v1/logs` serves it): inline hook calls, their answers, lifecycle changes. */
+  systemLog(): SimLogEvent[];
   resetCalls(): void;
   /** Okta's token path for a client: rule by priority, the attached hook called (no retry), its answer applied. */
   mintTokens(request: MintRequest): Promise<MintResult>;
@@ -83,7 +86,8 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
   const oauth = await OAuthServer.create(() => orgUrl);
 
   const hookKeys = new HookKeys(state);
-  const mintOptions = () => ({ orgUrl, hookTimeoutMs, channelAuth: hookKeys });
+  const systemLog = new SystemLog();
+  const mintOptions = () => ({ orgUrl, hookTimeoutMs, channelAuth: hookKeys, onHookCall: (report: HookCallReport) => recordHookCall(systemLog, report) });
   const apps = new ServiceApps(state, () => orgUrl);
   const serverTokens = new CustomServerTokens(state, apps, () => orgUrl, mintOptions);
   const now = () => new Date().toISOString();
@@ -91,7 +95,8 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
   const snapshot = () => structuredClone({ inlineHooks: state.inlineHooks, authorizationServers: state.authorizationServers });
 
   const router = new Router([
-    ...managementRoutes({
+    systemLogRoute(systemLog, () => orgUrl),
+    ...withLifecycleEvents(managementRoutes({
       state,
       orgUrl: () => orgUrl,
       now: () => new Date().toISOString(),
@@ -105,7 +110,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
           rule.lastUpdated = new Date().toISOString();
         };
       },
-    }),
+    }), systemLog, state),
     ...oauth.routes(),
     ...hookKeys.routes(now),
     ...apps.routes(now),
@@ -150,6 +155,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
     calls,
     resetCalls: () => (calls.length = 0),
     mintTokens: mint,
+    systemLog: () => systemLog.all(),
     rotateSigningKeys: (id) => serverTokens.rotateKeys(id),
     close: () =>
       new Promise<void>((resolve, reject) => {
