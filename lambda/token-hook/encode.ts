@@ -6,7 +6,8 @@ import { TOKEN_KINDS, type TokenKind } from './reserved-claims.js';
 /**
  * Turns a change set into the commands Okta accepts (contract §2): only `com.okta.<token>.patch`, only
  * for tokens the request carries, `add` for new claims and `replace` for existing ones, `remove` only
- * for claims that exist, and every patch applied to a copy of the request's token before it is sent.
+ * for claims that exist. The hot path does not apply the patch: property tests prove every encoded patch
+ * applies to the request's token (design.md decision 10); `preview` applies it (`applyCommands`).
  */
 
 export type CommandType = 'com.okta.access.patch' | 'com.okta.identity.patch';
@@ -30,7 +31,6 @@ export interface EncodedChanges {
   readonly commands: TokenCommand[];
   /** Names (never values) of claims each command changes; `lifetime` for a lifetime change. */
   readonly changed: Record<TokenKind, string[]>;
-  readonly tokens: Partial<Record<TokenKind, PatchedToken>>;
 }
 
 /** Okta refuses a hook response of 256 KB or more. */
@@ -98,14 +98,27 @@ export function applyToCopy(kind: TokenKind, token: HookToken, operations: reado
 export function encodeChanges(request: TokenHookRequest, changes: ChangeSet): EncodedChanges {
   const commands: TokenCommand[] = [];
   const changed: Record<TokenKind, string[]> = { access: [], identity: [] };
-  const tokens: Partial<Record<TokenKind, PatchedToken>> = {};
   for (const kind of TOKEN_KINDS) {
     const token = request.data[kind];
     // No command for a token Okta is not minting: it would make Okta skip the whole patch.
     if (!token) continue;
     const operations = operationsFor(token, changes[kind], changed[kind]);
-    tokens[kind] = applyToCopy(kind, token, operations);
     if (operations.length > 0) commands.push({ type: COMMAND_TYPE[kind], value: operations });
   }
-  return { commands, changed, tokens };
+  return { commands, changed };
+}
+
+/**
+ * The request's tokens as Okta would mint them after `commands`, each patch applied to a copy;
+ * throws `CommandEncodingError` when one does not apply. What `preview` shows.
+ */
+export function applyCommands(request: TokenHookRequest, commands: readonly TokenCommand[]): Partial<Record<TokenKind, PatchedToken>> {
+  const tokens: Partial<Record<TokenKind, PatchedToken>> = {};
+  for (const kind of TOKEN_KINDS) {
+    const token = request.data[kind];
+    if (!token) continue;
+    const operations = commands.filter((command) => command.type === COMMAND_TYPE[kind]).flatMap((command) => command.value);
+    tokens[kind] = applyToCopy(kind, token, operations);
+  }
+  return tokens;
 }

@@ -17,19 +17,30 @@ export function valueAtPointer(document: unknown, pointer: string): unknown {
 
 /** A query parameter of `url` (works on Okta's `https://{yourOktaDomain}/...` too, which URL refuses). */
 export function queryParameter(url: string, name: string): string | undefined {
-  const start = url.indexOf('?');
-  if (start < 0) return undefined;
-  const end = url.indexOf('#', start);
-  // Scanned by hand: URLSearchParams decodes every pair, and this runs on every request.
-  for (const pair of url.slice(start + 1, end < 0 ? undefined : end).split('&')) {
-    const split = pair.indexOf('=');
-    const key = split < 0 ? pair : pair.slice(0, split);
-    if (decodeComponent(key) === name) return split < 0 ? '' : decodeComponent(pair.slice(split + 1));
-  }
-  return undefined;
+  const raw = queryParameters(url).get(name);
+  return raw === undefined ? undefined : decodeComponent(raw);
 }
 
-function decodeComponent(text: string): string | undefined {
+/**
+ * The query of `url` as decoded names to raw values, the first of a repeated name winning: one scan,
+ * however many rules then read it. Values are decoded when read (`decodeComponent`).
+ */
+export function queryParameters(url: string): Map<string, string> {
+  const parameters = new Map<string, string>();
+  const start = url.indexOf('?');
+  if (start < 0) return parameters;
+  const end = url.indexOf('#', start);
+  // Scanned by hand: URLSearchParams decodes every value, and most are never read.
+  for (const pair of url.slice(start + 1, end < 0 ? undefined : end).split('&')) {
+    const split = pair.indexOf('=');
+    const key = decodeComponent(split < 0 ? pair : pair.slice(0, split));
+    if (key !== undefined && !parameters.has(key)) parameters.set(key, split < 0 ? '' : pair.slice(split + 1));
+  }
+  return parameters;
+}
+
+/** A URL-encoded query component decoded (`+` as a space), or undefined when it is malformed. */
+export function decodeComponent(text: string): string | undefined {
   if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));

@@ -2,7 +2,7 @@ import { tokensOf, type ClaimRule, type ClaimSetter, type RuleConditions } from 
 import type { HookEditor } from './change-set.js';
 import { jsonValueProblem } from './json-value.js';
 import type { TokenHookRequest } from './request-schema.js';
-import { clientIdOf, grantedScopesOf, grantTypeOf, policyRuleIdOf, queryParameter, valueAtPointer } from './request-values.js';
+import { clientIdOf, decodeComponent, grantedScopesOf, grantTypeOf, policyRuleIdOf, queryParameters, valueAtPointer } from './request-values.js';
 
 /**
  * Applies the declarative rules of the config to the change set, in order. Rules never touch a token
@@ -12,33 +12,65 @@ import { clientIdOf, grantedScopesOf, grantTypeOf, policyRuleIdOf, queryParamete
 const matchesAny = (allowed: readonly string[] | undefined, actual: string | undefined): boolean =>
   allowed === undefined || (actual !== undefined && allowed.includes(actual));
 
-export function conditionsHold(when: RuleConditions, request: TokenHookRequest): boolean {
-  if (!matchesAny(when.clientIds, clientIdOf(request))) return false;
-  if (!matchesAny(when.grantTypes, grantTypeOf(request))) return false;
-  if (!matchesAny(when.policyRuleIds, policyRuleIdOf(request))) return false;
+/**
+ * What conditions and setters read from one request, each worked out at most once whatever the number
+ * of rules: 40 rules over 500 scopes or 4,000 query parameters cost one scan, not forty.
+ */
+export interface RequestFacts {
+  readonly request: TokenHookRequest;
+  readonly clientId: string | undefined;
+  readonly grantType: string | undefined;
+  readonly policyRuleId: string | undefined;
+  grantedScopes(): ReadonlySet<string>;
+  queryParameter(url: string, name: string): string | undefined;
+}
+
+export function requestFacts(request: TokenHookRequest): RequestFacts {
+  let scopes: ReadonlySet<string> | undefined;
+  const queries = new Map<string, Map<string, string>>();
+  return {
+    request,
+    clientId: clientIdOf(request),
+    grantType: grantTypeOf(request),
+    policyRuleId: policyRuleIdOf(request),
+    grantedScopes: () => (scopes ??= new Set(grantedScopesOf(request))),
+    queryParameter(url, name) {
+      let parameters = queries.get(url);
+      if (!parameters) queries.set(url, (parameters = queryParameters(url)));
+      const raw = parameters.get(name);
+      return raw === undefined ? undefined : decodeComponent(raw);
+    },
+  };
+}
+
+export function conditionsHold(when: RuleConditions, facts: RequestFacts): boolean {
+  if (!matchesAny(when.clientIds, facts.clientId)) return false;
+  if (!matchesAny(when.grantTypes, facts.grantType)) return false;
+  if (!matchesAny(when.policyRuleIds, facts.policyRuleId)) return false;
   if (when.scopes) {
-    const granted = grantedScopesOf(request);
-    if (!when.scopes.some((scope) => granted.includes(scope))) return false;
+    const granted = facts.grantedScopes();
+    if (!when.scopes.some((scope) => granted.has(scope))) return false;
   }
   return true;
 }
 
 /** The value a setter gives its claim, or undefined when the request has nothing for it. */
-export function setterValue(setter: ClaimSetter, request: TokenHookRequest): unknown {
+export function setterValue(setter: ClaimSetter, facts: RequestFacts): unknown {
   if ('value' in setter) return setter.value;
-  const found = valueAtPointer(request, setter.from);
+  const found = valueAtPointer(facts.request, setter.from);
   if (setter.query === undefined) return found ?? undefined;
-  return typeof found === 'string' ? queryParameter(found, setter.query) : undefined;
+  return typeof found === 'string' ? facts.queryParameter(found, setter.query) : undefined;
 }
 
 /** Applies every rule whose conditions hold; returns the names of those rules. */
 export function applyRules(rules: readonly ClaimRule[], request: TokenHookRequest, editor: HookEditor): string[] {
   const applied: string[] = [];
+  const facts = requestFacts(request);
   for (const rule of rules) {
-    if (!conditionsHold(rule.when, request)) continue;
+    if (!conditionsHold(rule.when, facts)) continue;
     applied.push(rule.name);
     for (const setter of rule.set) {
-      const value = setterValue(setter, request);
+      const value = setterValue(setter, facts);
       // A request value JSON cannot carry (1e400 parses to Infinity) counts as nothing there.
       if (value === undefined || value === null || jsonValueProblem(value) !== undefined) continue;
       for (const token of tokensOf(setter.token)) editor[token].set(setter.claim, value);

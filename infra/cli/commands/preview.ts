@@ -1,3 +1,4 @@
+import { applyCommands } from '../../../lambda/token-hook/encode.js';
 import { evaluate } from '../../../lambda/token-hook/evaluate.js';
 import type { HookToken } from '../../../lambda/token-hook/request-schema.js';
 import { transform } from '../../../lambda/token-hook/transform.js';
@@ -28,8 +29,11 @@ export async function preview(args: CommandArgs, context: CliContext): Promise<n
   out(`preview: ${file} through the rules of environment '${environment.name}' and lambda/token-hook/transform.ts`);
 
   let decision;
+  let tokens;
   try {
     decision = await evaluate(request, environment.hook, transform);
+    // The full check the hot path leaves to the property tests: every patch applied to a copy.
+    tokens = decision.outcome === 'denied' ? {} : applyCommands(request, decision.encoded.commands);
   } catch (error) {
     const answer = environment.hook.failureMode === 'open' ? '204, Okta issues the token unchanged' : '200 with an error, Okta issues no token';
     throw new CliError(
@@ -48,7 +52,7 @@ export async function preview(args: CommandArgs, context: CliContext): Promise<n
       out(`\n${title}: not in the request (Okta is not minting one), so no command for it`);
       continue;
     }
-    const after = decision.encoded.tokens[kind] ?? { claims: token.claims, lifetimeSeconds: lifetime(token) };
+    const after = tokens[kind] ?? { claims: token.claims, lifetimeSeconds: lifetime(token) };
     const lifetimes =
       after.lifetimeSeconds === lifetime(token)
         ? `lifetime ${lifetime(token) ?? '?'} s`

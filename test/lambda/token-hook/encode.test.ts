@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
 import { ClaimEditError, createChangeSet, editorFor } from '../../../lambda/token-hook/change-set.js';
-import { CommandEncodingError, encodeChanges } from '../../../lambda/token-hook/encode.js';
+import { applyCommands, CommandEncodingError, encodeChanges } from '../../../lambda/token-hook/encode.js';
 import { evaluate } from '../../../lambda/token-hook/evaluate.js';
 import { TokenHookRequestSchema, type TokenHookRequest } from '../../../lambda/token-hook/request-schema.js';
 import { loadFixture } from '../../support/fixtures.js';
@@ -69,10 +69,11 @@ describe('encodeChanges', () => {
       edit.access.set('team', 'blue');
     });
 
-    const encoded = encodeChanges(fixture('client-credentials'), changes);
+    const request = fixture('client-credentials');
+    const encoded = encodeChanges(request, changes);
 
     expect(encoded.commands.map((command) => command.type)).toEqual(['com.okta.access.patch']);
-    expect(encoded.tokens.identity).toBeUndefined();
+    expect(applyCommands(request, encoded.commands).identity).toBeUndefined();
   });
 
   it('leaves out edits that change nothing', () => {
@@ -89,39 +90,43 @@ describe('encodeChanges', () => {
   it('escapes claim names as JSON pointer segments', () => {
     const changes = changesOn((edit) => edit.access.set('https://example.com/roles', ['a']).set('a~b', 1));
 
-    const encoded = encodeChanges(fixture('authorization-code'), changes);
+    const request = fixture('authorization-code');
+    const encoded = encodeChanges(request, changes);
 
     expect(encoded.commands[0]?.value.map((op) => op.path)).toEqual(['/claims/https:~1~1example.com~1roles', '/claims/a~0b']);
-    expect(encoded.tokens.access?.claims['https://example.com/roles']).toEqual(['a']);
+    expect(applyCommands(request, encoded.commands).access?.claims['https://example.com/roles']).toEqual(['a']);
   });
 
   it('shows the tokens as Okta would mint them after the patch', () => {
     const changes = changesOn((edit) => edit.identity.set('email', 'new@example.com').remove('name').lifetime(900));
 
-    const encoded = encodeChanges(fixture('authorization-code'), changes);
+    const request = fixture('authorization-code');
+    const encoded = encodeChanges(request, changes);
+    const tokens = applyCommands(request, encoded.commands);
 
-    expect(encoded.tokens.identity?.claims['email']).toBe('new@example.com');
-    expect(encoded.tokens.identity?.claims).not.toHaveProperty('name');
-    expect(encoded.tokens.identity?.lifetimeSeconds).toBe(900);
+    expect(tokens.identity?.claims['email']).toBe('new@example.com');
+    expect(tokens.identity?.claims).not.toHaveProperty('name');
+    expect(tokens.identity?.lifetimeSeconds).toBe(900);
     expect(encoded.changed.identity).toEqual(['email', 'name', 'lifetime']);
   });
 
-  it("never changes the request's own claims", () => {
+  it("never changes the request's own claims, not even when the patch is applied for preview", () => {
     const request = fixture('authorization-code');
     const before = structuredClone(request.data.access?.claims);
 
-    encodeChanges(request, changesOn((edit) => edit.access.set('x', 1).remove('firstName')));
+    applyCommands(request, encodeChanges(request, changesOn((edit) => edit.access.set('x', 1).remove('firstName'))).commands);
 
     expect(request.data.access?.claims).toEqual(before);
   });
 
-  it('refuses a patch that does not apply to the token', () => {
+  it('refuses, when applying for preview, a patch that does not apply to the token', () => {
     const request = fixture('authorization-code');
     request.data.access!.claims = Object.create(null) as Record<string, unknown>;
     const changes = createChangeSet();
     changes.access.set.set('__proto__', 1);
+    const encoded = encodeChanges(request, changes);
 
-    expect(() => encodeChanges(request, changes)).toThrow(CommandEncodingError);
+    expect(() => applyCommands(request, encoded.commands)).toThrow(CommandEncodingError);
   });
 });
 
