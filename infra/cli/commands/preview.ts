@@ -1,4 +1,4 @@
-import { applyCommands } from '../../../lambda/token-hook/encode.js';
+import { applyCommands } from '../../../lambda/token-hook/apply-commands.js';
 import { evaluate } from '../../../lambda/token-hook/evaluate.js';
 import type { HookToken } from '../../../lambda/token-hook/request-schema.js';
 import { transform } from '../../../lambda/token-hook/transform.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
 import { ClaimEditError, createChangeSet, editorFor } from '../../../lambda/token-hook/change-set.js';
-import { applyCommands, CommandEncodingError, encodeChanges } from '../../../lambda/token-hook/encode.js';
+import { applyCommands } from '../../../lambda/token-hook/apply-commands.js';
+import { CommandEncodingError, encodeChanges } from '../../../lambda/token-hook/encode.js';
 import { evaluate } from '../../../lambda/token-hook/evaluate.js';
 import { TokenHookRequestSchema, type TokenHookRequest } from '../../../lambda/token-hook/request-schema.js';
 import { loadFixture } from '../../support/fixtures.js';
