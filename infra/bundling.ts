@@ -11,7 +11,11 @@ export const LAMBDA_BUNDLING = {
   sourceMap: false,
   target: 'node24',
   format: 'esm',
-  /** The Node.js 24 runtime ships AWS SDK v3; bundling it again only costs cold start. */
+  /**
+   * The Node.js 24 runtime ships AWS SDK v3, which the registrar and rotation load from it. The hook
+   * does without the SDK (one signed fetch reads its key): bundling the SDK imports faster than the
+   * runtime's copy, but neither comes near the signed fetch (`npm run bench`, cold start).
+   */
   externalModules: ['@aws-sdk/*'],
   mainFields: ['module', 'main'],
   /** ESM bundles still meet CommonJS dependencies that call `require` for Node built-ins. */

@@ -1,4 +1,4 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
-// Cold-start floor: the least any function reading a secret loads, a Secrets Manager client.
+// design.md's first floor: the least any function reading a secret with the SDK loads, a client.
 export const client = new SecretsManagerClient({});

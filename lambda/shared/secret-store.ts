@@ -33,6 +33,9 @@ export interface SecretStore {
   promoteVersion(secretId: string, versionId: string, fromVersionId: string): Promise<void>;
 }
 
+/** What the hook needs of the store: reading a version. */
+export type SecretReader = Pick<SecretStore, 'getSecret'>;
+
 /** SecretStore over the AWS SDK; the endpoint comes from the environment (`AWS_ENDPOINT_URL_SECRETS_MANAGER`). */
 export class SecretsManagerStore implements SecretStore {
   constructor(private readonly client: SecretsManagerClient = new SecretsManagerClient({})) {}

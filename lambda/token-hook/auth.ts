@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import type { SecretStore } from '../shared/secret-store.js';
+import type { SecretReader } from '../shared/secret-store.js';
 
 /**
  * Checks the API key Okta sends against the key in Secrets Manager. Keys are read at cold start and
@@ -33,7 +33,7 @@ export class ApiKeyUnavailableError extends Error {
 }
 
 export interface ApiKeyVerifierOptions {
-  readonly secretStore: SecretStore;
+  readonly secretStore: SecretReader;
   readonly secretId: string;
   readonly clock?: Clock;
   /** @default 5000 */

@@ -1,8 +1,7 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { HOOK_ENV } from '../shared/contract.js';
 import { acceptsApiKey, parseHookAuth } from '../shared/hook-auth.js';
 import { parseHookConfig } from '../shared/hook-config.js';
-import { SecretsManagerStore } from '../shared/secret-store.js';
+import { SignedSecretReader } from '../shared/signed-secret-reader.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from './function-url.js';
 import { createTokenHookFromStore } from './token-hook.js';
 import { transform } from './transform.js';
@@ -21,9 +20,9 @@ if (!apiKeySecretArn && acceptsApiKey(auth)) throw new Error(`${API_KEY_SECRET_A
 const hook = await createTokenHookFromStore({
   config: parseHookConfig(process.env[HOOK_CONFIG] ?? '{}'),
   auth,
-  // The SDK sets no timeout by default: a hung call would keep the key from ever being re-read.
-  secretStore: new SecretsManagerStore(new SecretsManagerClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } })),
-  ...(apiKeySecretArn ? { apiKeySecretArn } : {}),
+  // One signed fetch instead of the AWS SDK client: half the cold start (`npm run bench`). Each call
+  // gives up after 2 s, so a hung read never keeps the key from being re-read.
+  ...(apiKeySecretArn ? { apiKeySecretArn, secretStore: new SignedSecretReader({ timeoutMs: 2_000 }) } : {}),
   transform,
 });
 

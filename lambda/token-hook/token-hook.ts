@@ -1,6 +1,6 @@
 import { acceptsApiKey, API_KEY_AUTH, type HookAuth } from '../shared/hook-auth.js';
 import type { HookConfig } from '../shared/hook-config.js';
-import type { SecretStore } from '../shared/secret-store.js';
+import type { SecretReader } from '../shared/secret-store.js';
 import { createApiKeyVerifier, systemClock, type ApiKeyVerifier, type Clock, type KeyCheck } from './auth.js';
 import type { BearerRejection } from './bearer-auth.js';
 import { ClaimEditError } from './change-set.js';
@@ -149,7 +149,7 @@ export interface TokenHookFromStoreOptions extends Omit<TokenHookOptions, 'keys'
   /** @default the API key */
   readonly auth?: HookAuth;
   /** Both needed unless the hook takes OAuth 2.0 tokens only. */
-  readonly secretStore?: SecretStore;
+  readonly secretStore?: SecretReader;
   readonly apiKeySecretArn?: string;
   /** @default 5000 */
   readonly keyRecheckIntervalMs?: number;

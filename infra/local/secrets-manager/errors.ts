@@ -6,6 +6,7 @@ export type SecretsManagerErrorType =
   | 'InvalidParameterException'
   | 'InternalServiceError'
   | 'MissingAuthenticationTokenException'
+  | 'InvalidSignatureException'
   | 'UnknownOperationException'
   | 'SerializationException';
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerServiceError } from './errors.js';
 import { isOperation, runOperation, type OperationName, type RotationFunction } from './operations.js';
+import { signatureProblem } from './sigv4.js';
 import { SecretVault } from './vault.js';
 
 export { SecretsManagerServiceError } from './errors.js';
@@ -38,6 +39,8 @@ export interface LocalSecretsManager {
 }
 
 const TARGET_PREFIX = 'secretsmanager.';
+/** The only credentials the endpoint accepts: what `env` and `client()` hand out. */
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /**
@@ -86,6 +89,13 @@ export async function startLocalSecretsManager(options: LocalSecretsManagerOptio
         'request is not signed: use an AWS SDK with any credentials',
       );
     }
+    // Checked as AWS checks it, so a client's signing is tested here, not only its header's presence.
+    const problem = signatureProblem({ method: request.method, url: request.url ?? '/', headers: request.headers, body }, (id) =>
+      id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined,
+    );
+    if (problem) {
+      throw new SecretsManagerServiceError('InvalidSignatureException', `${problem}: sign with the credentials in the endpoint's env (AWS_ACCESS_KEY_ID=local, AWS_SECRET_ACCESS_KEY=local)`);
+    }
     const remaining = faults.get(operation) ?? 0;
     if (remaining > 0) {
       faults.set(operation, remaining - 1);
@@ -113,8 +123,8 @@ export async function startLocalSecretsManager(options: LocalSecretsManagerOptio
     env: {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
       AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     },
     calls,
     createSecret: (name, value) => vault.createSecret({ name, value: { secretString: value } }).ARN,
@@ -122,7 +132,7 @@ export async function startLocalSecretsManager(options: LocalSecretsManagerOptio
       new SecretsManagerClient({
         endpoint: url,
         region,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        credentials: { ...CREDENTIALS },
         ...config,
       }),
     injectFault: (operation, count = 1) => faults.set(operation, (faults.get(operation) ?? 0) + count),

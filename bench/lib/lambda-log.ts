@@ -1,0 +1,61 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'node:util';
+
+/**
+ * What a `console` call costs inside Lambda with `loggingFormat: JSON`, emulated: the Node.js runtime
+ * (aws-lambda-nodejs-runtime-interface-client, `logging/formatter.ts` and `telemetry-logger.ts`)
+ * replaces `console.*` with a function that builds `{timestamp, level, requestId, message}`,
+ * stringifies it and writes a 16-byte frame header and the line to the telemetry pipe with two
+ * `fs.writeSync` calls. Here the same two writes go to a pipe that another process drains, as the
+ * Lambda telemetry agent does.
+ */
+
+const LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' } as const;
+type Method = keyof typeof LEVELS;
+
+export interface LambdaConsole {
+  /** Lines written so far. */
+  readonly lines: () => number;
+  /** Gives `console` back and closes the descriptor. */
+  restore(): void;
+}
+
+/** Replaces `console.*` as the Lambda runtime does, writing frames to a pipe drained by `cat`. */
+export function installLambdaConsole(requestId = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef'): LambdaConsole {
+  const dir = mkdtempSync(join(tmpdir(), 'okta-token-hook-bench-'));
+  const fifo = join(dir, 'telemetry');
+  execFileSync('mkfifo', [fifo]);
+  const drain = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Opening a FIFO for writing waits for its reader: `cat` opens it as it starts.
+  const fd = openSync(fifo, 'w');
+  const header = Buffer.alloc(16);
+  const saved = Object.fromEntries(Object.keys(LEVELS).map((name) => [name, console[name as Method]]));
+  let lines = 0;
+  for (const [name, level] of Object.entries(LEVELS)) {
+    console[name as Method] = (message?: unknown, ...params: unknown[]) => {
+      const now = new Date();
+      const result: Record<string, unknown> = { timestamp: now.toISOString(), level, requestId };
+      result['message'] = params.length === 0 ? message : format(message, ...params);
+      const line = Buffer.from(JSON.stringify(result), 'utf8');
+      header.writeUInt32BE(0xa55a0002, 0);
+      header.writeInt32BE(line.length, 4);
+      header.writeBigInt64BE(BigInt(now.valueOf()) * 1000n, 8);
+      writeSync(fd, header);
+      writeSync(fd, line);
+      lines += 1;
+    };
+  }
+  return {
+    lines: () => lines,
+    restore() {
+      Object.assign(console, saved);
+      // Closing the write end ends `cat` (end of file).
+      closeSync(fd);
+      drain.unref();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
