@@ -17,10 +17,10 @@ export const inProcess: BenchCase = {
     const body = JSON.stringify(referencePayload());
     const event = functionUrlEvent(body);
     const hook = await benchHook(exampleHookConfig());
-    const floors = await floorsFor(hook, body);
-    if (floors.status !== 200) throw new Error(`the reference request answered ${floors.status}: fix the bench payload or the example rules`);
     const lambdaConsole = installLambdaConsole();
     try {
+      const floors = await floorsFor(hook, body);
+      if (floors.status !== 200) throw new Error(`the reference request answered ${floors.status}: fix the bench payload or the example rules`);
       progress('in-process: hook against the floors, alternating');
       const cost = await compare(
         { hook: () => hook(event), parseAndAnswer: floors.parseAndAnswer, parse: floors.parse },
