@@ -11,7 +11,8 @@ import { DEFAULT_RULE, event, ruleHook, startSuite, type Org, type Properties, t
  * answer past the call timeout, a dropped connection (before and after Okta applied the request), and
  * an admin editing the rule right after our read. Each cell must end in success or a clear error, with
  * no orphan hook and every rule exactly as expected; failed updates are rolled back and failed deletes
- * retried, as CloudFormation (or the operator) would.
+ * retried, as CloudFormation (or the operator) would. Long faults (deadlines, storms past the wait limit,
+ * admins and neighbours) are in long-faults.test.ts.
  */
 
 type Operation = 'create' | 'update' | 'delete';
