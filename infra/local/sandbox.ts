@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   write('okta-token-hook sandbox: the hook, the registrar and an Okta simulator on this machine\n\n');
 
   // Listening before anything starts: a Ctrl-C during startup stops the sandbox as soon as it is up.
-  // One Ctrl-C can arrive more than once (the terminal signals the whole group, npm and tsx relay it),
+  // One Ctrl-C can arrive more than once (the terminal signals the whole group, npm relays it),
   // so later signals are ignored; the delete path is bounded instead.
   let sandbox: Sandbox | undefined;
   let stopRequested = false;

@@ -10,15 +10,32 @@ interface SimState {
   authorizationServers: { id: string; policies: { rules: { name: string; actions?: { token?: { inlineHook?: { id: string } } } }[] }[] }[];
 }
 
-/** Output of the sandbox child so far, and a way to wait for a line. */
+// The sandbox shows its local keys so a person can paste the curl commands; a test never prints them.
+const SHOWN_KEYS = [/OKTA_API_TOKEN=(\S+)/g, /-H '[\w-]+: ([^']+)' --data/g];
+
+/** Output of the sandbox child so far (its keys masked: failure messages print it), and a way to wait for a line. */
 class Output {
-  text = '';
+  private raw = '';
   private waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
 
+  get text(): string {
+    let text = this.raw;
+    for (const pattern of SHOWN_KEYS) {
+      for (const [, key] of this.raw.matchAll(pattern)) if (key) text = text.replaceAll(key, '<key>');
+    }
+    return text;
+  }
+
+  /** The keys the sandbox showed, to check they are masked. */
+  keys(): string[] {
+    return SHOWN_KEYS.flatMap((pattern) => [...this.raw.matchAll(pattern)].map((match) => match[1] ?? ''));
+  }
+
   push(chunk: string): void {
-    this.text += chunk;
+    this.raw += chunk;
+    const text = this.text;
     this.waiters = this.waiters.filter((waiter) => {
-      const match = this.text.match(waiter.pattern);
+      const match = text.match(waiter.pattern);
       if (match) waiter.resolve(match);
       return !match;
     });
@@ -105,6 +122,14 @@ describe('npm start (the local sandbox)', () => {
     await output.waitFor(/^\d\d:\d\d:\d\d {2}hook {2}200 access: /m, 5_000);
   });
 
+  it('shows the local keys to the person at the terminal, never in what a test prints', () => {
+    const keys = output.keys();
+
+    expect(keys).toHaveLength(3);
+    for (const key of keys) expect(key.length).toBeGreaterThan(10);
+    expect(keys.filter((key) => output.text.includes(key))).toEqual([]);
+  });
+
   it('leaves the hook registered and attached while it runs', async () => {
     const state = (await (await fetch(`${oktaUrl}/__sim/state`)).json()) as SimState;
 
@@ -129,9 +154,10 @@ describe('npm start (the local sandbox)', () => {
 });
 
 describe('npm start, stopped with Ctrl-C in a terminal', () => {
-  it('runs the sandbox through npm and tsx, and one Ctrl-C to the whole process group cleans up once', async () => {
+  it('runs the sandbox through npm, and one Ctrl-C to the whole process group cleans up once', async () => {
     const output = new Output();
-    // A terminal's Ctrl-C signals every process of the foreground group: npm, tsx and the sandbox.
+    // A terminal's Ctrl-C signals every process of the foreground group: npm, its shell and the sandbox
+    // (node with tsx as a loader: tsx's own launcher would SIGKILL a sandbox slow to acknowledge it).
     const child = spawn('npm', ['start', '--silent'], {
       cwd: REPO_ROOT,
       detached: true,
