@@ -184,7 +184,7 @@ function deriveRecordings(): void {
   const scenarios = JSON.parse(readFileSync(join(SOURCE, 'recordings', 'scenarios.json'), 'utf8')) as (JsonObject & {
     interactions: Interaction[];
   })[];
-  const trimmed = scenarios.map(({ interactions, host: _host, ...scenario }) => ({
+  const trimmed = scenarios.map(({ interactions, ...scenario }) => ({
     ...scenario,
     interactions: interactions.map(({ responseHeaders, distinct: _distinct, ...call }) => ({
       ...call,

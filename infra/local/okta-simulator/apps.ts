@@ -95,7 +95,7 @@ export class ServiceApps {
 
   find(appId: string): SimApp {
     const app = this.apps.find((candidate) => candidate.id === appId);
-    if (!app) throw notFound(`App Instance (id: ${appId})`);
+    if (!app) throw notFound(appId, 'AppInstance');
     return app;
   }
 
@@ -231,13 +231,13 @@ export class ServiceApps {
 
   private findSecret(app: SimApp, secretId: string): SimClientSecret {
     const secret = app.secrets.find((candidate) => candidate.id === secretId);
-    if (!secret) throw notFound(`Client secret (id: ${secretId})`);
+    if (!secret) throw notFound(secretId, 'OAuth2ClientSecret');
     return secret;
   }
 
   private findJwk(app: SimApp, keyId: string): SimClientJwk {
     const key = app.jwks.find((candidate) => candidate.id === keyId);
-    if (!key) throw notFound(`JSON Web Key (id: ${keyId})`);
+    if (!key) throw notFound(keyId, 'JsonWebKey');
     return key;
   }
 

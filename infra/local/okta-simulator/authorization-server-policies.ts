@@ -18,8 +18,9 @@ const PolicyRequestSchema = z.object({
 });
 
 /**
- * Creating and deleting access policies: what an OAuth client for a hook needs on the server that
- * issues the hook's tokens (a policy naming the client, then a rule for the client credentials grant).
+ * Creating, replacing and deleting access policies: what an OAuth client for a hook needs on the server
+ * that issues the hook's tokens (a policy naming the client, then a rule for the client credentials
+ * grant), and what the recorded Terraform runs do.
  */
 export function authorizationServerPolicyRoutes(state: SimState, orgUrl: () => string, now: () => string): Route[] {
   const policies = '/api/v1/authorizationServers/{authServerId}/policies';
@@ -55,6 +56,30 @@ export function authorizationServerPolicyRoutes(state: SimState, orgUrl: () => s
         };
         server.policies.push(created);
         return { status: 201, body: policyView(orgUrl(), server.id, created) };
+      },
+    },
+    {
+      ...common,
+      method: 'PUT',
+      template: `${policies}/{policyId}`,
+      operationId: 'replaceAuthorizationServerPolicy',
+      body: 'json',
+      handle: (request) => {
+        const server = findServer(state, request.params.authServerId!);
+        const policy = findPolicy(state, server.id, request.params.policyId!);
+        const input = parseBody(PolicyRequestSchema, request.body);
+        if (server.policies.some((other) => other !== policy && other.name === input.name)) {
+          throw validationError(['name: A policy with this name already exists on the authorization server'], 'name');
+        }
+        Object.assign(policy, {
+          name: input.name,
+          description: input.description,
+          status: input.status ?? policy.status,
+          priority: input.priority ?? policy.priority,
+          conditions: { clients: { include: [...input.conditions.clients.include] } },
+          lastUpdated: now(),
+        });
+        return { status: 200, body: policyView(orgUrl(), server.id, policy) };
       },
     },
     {

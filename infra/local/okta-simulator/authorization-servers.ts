@@ -4,6 +4,7 @@ import { ID_PREFIX, oktaId } from './ids.js';
 import { TOKEN_HOOK_TYPE } from '../../../lambda/okta/schemas.js';
 import type { SimAuthorizationServer, SimPolicy, SimRule, SimState } from './model.js';
 import { parseBody } from './request-validation.js';
+import { OIDC_SCOPES } from './seed.js';
 
 /** Spec `GrantType` values a rule condition may name. */
 export const GRANT_TYPES = [
@@ -38,7 +39,8 @@ export const RuleRequestSchema = z.object({
   conditions: z.looseObject({
     people: z.looseObject({ users: IncludeExclude.optional(), groups: IncludeExclude.optional() }).optional(),
     grantTypes: z.looseObject({ include: z.array(z.enum(GRANT_TYPES)).min(1) }),
-    scopes: z.looseObject({ include: z.array(z.string().min(1)).min(1) }),
+    // Real Okta accepts `"scopes": {}` (the Terraform provider sends it) and answers `include: []`.
+    scopes: z.looseObject({ include: z.array(z.string().min(1)).optional() }),
   }),
   actions: z
     .looseObject({
@@ -54,21 +56,78 @@ export const RuleRequestSchema = z.object({
     .optional(),
 });
 
+/** `AuthorizationServer` as a create or replace sends it; read-only fields (`id`, `issuer`, `_links`, ...) are ignored. */
+const ServerRequestSchema = z.object({
+  name: z.string().min(1).max(255),
+  description: z.string().max(1024).nullish(),
+  audiences: z.array(z.string().min(1)).min(1),
+  issuerMode: z.enum(['ORG_URL', 'DYNAMIC', 'CUSTOM_URL']).optional(),
+  credentials: z.looseObject({ signing: z.looseObject({ rotationMode: z.enum(['AUTO', 'MANUAL']).optional() }).optional() }).nullish(),
+});
+
+/** POST: a new server, `ACTIVE`, with Okta's OIDC scopes and no policies. */
+export function createServer(state: SimState, body: unknown, now: string): SimAuthorizationServer {
+  const input = parseBody(ServerRequestSchema, body);
+  const server: SimAuthorizationServer = {
+    id: oktaId(ID_PREFIX.authorizationServer),
+    name: input.name,
+    description: input.description ?? null,
+    audiences: [...input.audiences],
+    issuerMode: input.issuerMode ?? 'ORG_URL',
+    status: 'ACTIVE',
+    created: now,
+    lastUpdated: now,
+    // A new server rotates its keys automatically whatever the create asks; a replace can change that.
+    rotationMode: 'AUTO',
+    lastRotated: now,
+    scopes: { ...OIDC_SCOPES },
+    policies: [],
+  };
+  state.authorizationServers.push(server);
+  return server;
+}
+
+/** PUT: name, description, audiences, issuer mode and rotation mode become the request's. */
+export function replaceServer(state: SimState, id: string, body: unknown, now: string): SimAuthorizationServer {
+  const server = findServer(state, id);
+  const input = parseBody(ServerRequestSchema, body);
+  server.name = input.name;
+  server.description = input.description ?? null;
+  server.audiences = [...input.audiences];
+  server.issuerMode = input.issuerMode ?? server.issuerMode;
+  server.rotationMode = input.credentials?.signing?.rotationMode ?? server.rotationMode;
+  server.lastUpdated = now;
+  return server;
+}
+
+export function deleteServer(state: SimState, id: string): void {
+  const server = findServer(state, id);
+  state.authorizationServers.splice(state.authorizationServers.indexOf(server), 1);
+}
+
+export function setServerStatus(state: SimState, id: string, status: SimAuthorizationServer['status'], now: string): void {
+  const server = findServer(state, id);
+  if (server.status !== status) {
+    server.status = status;
+    server.lastUpdated = now;
+  }
+}
+
 export function findServer(state: SimState, id: string): SimAuthorizationServer {
   const server = state.authorizationServers.find((candidate) => candidate.id === id);
-  if (!server) throw notFound(`AuthorizationServer (id: ${id})`);
+  if (!server) throw notFound(id, 'AuthorizationServer');
   return server;
 }
 
 export function findPolicy(state: SimState, serverId: string, policyId: string): SimPolicy {
   const policy = findServer(state, serverId).policies.find((candidate) => candidate.id === policyId);
-  if (!policy) throw notFound(`Policy (id: ${policyId})`);
+  if (!policy) throw notFound(policyId, 'Policy');
   return policy;
 }
 
 export function findRule(state: SimState, serverId: string, policyId: string, ruleId: string): SimRule {
   const rule = findPolicy(state, serverId, policyId).rules.find((candidate) => candidate.id === ruleId);
-  if (!rule) throw notFound(`PolicyRule (id: ${ruleId})`);
+  if (!rule) throw notFound(ruleId, 'PolicyRule');
   return rule;
 }
 
@@ -111,7 +170,7 @@ function ruleFromRequest(
     status: status ?? kept.status,
     priority: priority ?? kept.priority,
     system: kept.system,
-    conditions: structuredClone(input.conditions),
+    conditions: storedConditions(input.conditions),
     actions: {
       ...structuredClone(input.actions ?? {}),
       token: { ...DEFAULT_TOKEN_ACTIONS, ...structuredClone(tokenRest), ...(inlineHook ? { inlineHook: { id: inlineHook.id } } : {}) },
@@ -119,6 +178,22 @@ function ruleFromRequest(
     created: kept.created,
     lastUpdated: now,
   };
+}
+
+/**
+ * Conditions as Okta stores them: grant types sorted, a missing scope list empty, and `people.users`
+ * always with an `exclude` list (`{}` becomes `{exclude: []}`), as the recorded answers show.
+ */
+function storedConditions(conditions: z.infer<typeof RuleRequestSchema>['conditions']): Record<string, unknown> {
+  const { people, grantTypes, scopes, ...rest } = structuredClone(conditions);
+  const stored: Record<string, unknown> = { ...rest };
+  if (people) {
+    const { users, ...otherPeople } = people;
+    stored.people = users ? { users: { ...users, exclude: users.exclude ?? [] }, ...otherPeople } : people;
+  }
+  stored.grantTypes = { ...grantTypes, include: [...grantTypes.include].sort() };
+  stored.scopes = { ...scopes, include: scopes.include ?? [] };
+  return stored;
 }
 
 /** PUT: the stored rule becomes exactly the request, plus the read-only fields Okta keeps. */

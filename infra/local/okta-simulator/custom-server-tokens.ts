@@ -115,7 +115,7 @@ export class CustomServerTokens {
 
   private scopeNameById(server: SimAuthorizationServer, scopeId: string): string {
     const name = Object.keys(server.scopes).find((candidate) => server.scopes[candidate] === scopeId);
-    if (!name) throw notFound(`OAuth2Scope (id: ${scopeId})`);
+    if (!name) throw notFound(scopeId, 'OAuth2Scope');
     return name;
   }
 

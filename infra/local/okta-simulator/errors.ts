@@ -1,4 +1,5 @@
-import { oktaId, ID_PREFIX } from './ids.js';
+import { randomBytes } from 'node:crypto';
+import { ID_PREFIX } from './ids.js';
 
 /** Okta's error codes the simulator answers with, and their HTTP status (devdocs `error-codes.json`). */
 export const OKTA_ERRORS = {
@@ -9,6 +10,7 @@ export const OKTA_ERRORS = {
   E0000008: { status: 404, summary: 'The requested path was not found' },
   E0000009: { status: 500, summary: 'Internal Server Error' },
   E0000011: { status: 401, summary: 'Invalid token provided' },
+  E0000015: { status: 401, summary: 'You do not have permission to access the feature you are requesting' },
   E0000022: { status: 405, summary: 'The endpoint does not support the provided HTTP method' },
   E0000047: { status: 429, summary: 'API call exceeded rate limit due to too many requests.' },
   E0000134: { status: 502, summary: 'Okta could not communicate correctly with an inline hook.' },
@@ -51,7 +53,8 @@ export class OktaSimError extends Error {
       errorCode: this.errorCode,
       errorSummary: this.message,
       errorLink: this.errorCode,
-      errorId: oktaId(ID_PREFIX.errorId),
+      // Okta's error ids are longer than object ids: `oae` and 22 base64url characters.
+      errorId: `${ID_PREFIX.errorId}${randomBytes(16).toString('base64url').slice(0, 22)}`,
       errorCauses: this.causes.map((errorSummary) => ({ errorSummary })),
     };
   }
@@ -62,8 +65,9 @@ export function validationError(causes: string[], detail?: string): OktaSimError
   return new OktaSimError('E0000001', { causes, detail: detail ?? causes[0]?.split(':')[0] });
 }
 
-export function notFound(what: string): OktaSimError {
-  return new OktaSimError('E0000007', { detail: what });
+/** 404 E0000007 as Okta words it: `Not found: Resource not found: <id> (InlineHook)`. */
+export function notFound(id: string, type: string): OktaSimError {
+  return new OktaSimError('E0000007', { detail: `Resource not found: ${id} (${type})` });
 }
 
 /** An OAuth endpoint failure (RFC 6749 body), e.g. `invalid_client`, `use_dpop_nonce`. */

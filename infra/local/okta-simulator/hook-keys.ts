@@ -37,7 +37,7 @@ export class HookKeys {
 
   private find(id: string): SimHookKey {
     const key = this.keys.find((candidate) => candidate.id === id);
-    if (!key) throw notFound(`Key (id: ${id})`);
+    if (!key) throw notFound(id, 'HookKey');
     return key;
   }
 
@@ -107,7 +107,7 @@ export class HookKeys {
       route('POST', keys, 'createHookKey', 'okta.inlineHooks.manage', async (request) => ok(await this.create(request.body, now())), 'json'),
       route('GET', `${keys}/public/{keyId}`, 'getPublicKey', 'okta.inlineHooks.read', (request) => {
         const key = this.keys.find((candidate) => candidate.keyId === request.params.keyId);
-        if (!key) throw notFound(`Key (keyId: ${request.params.keyId})`);
+        if (!key) throw notFound(request.params.keyId!, 'HookKey');
         return ok({ _embedded: publicKeyView(key) });
       }),
       route('GET', `${keys}/{id}`, 'getHookKey', 'okta.inlineHooks.read', (request) =>

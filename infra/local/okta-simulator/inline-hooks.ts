@@ -91,12 +91,14 @@ const ChannelSchema = z.discriminatedUnion('type', [HttpChannelSchema, OAuthChan
 type Channel = z.infer<typeof ChannelSchema>;
 
 const NameSchema = z.string().min(1).max(255);
+/** The hook type's version: real Okta accepted and kept 1.0.0 to 1.0.3 for the same types. */
+const VersionSchema = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version such as 1.0.0');
 
 /** `InlineHookCreate`; unknown fields are ignored, as Okta does. */
 export const InlineHookCreateSchema = z.object({
   name: NameSchema,
   type: z.enum(INLINE_HOOK_TYPES),
-  version: z.literal('1.0.0').optional(),
+  version: VersionSchema.optional(),
   channel: ChannelSchema,
 });
 
@@ -104,7 +106,7 @@ export const InlineHookCreateSchema = z.object({
 export const InlineHookReplaceSchema = z.object({
   name: NameSchema,
   type: z.string().optional(),
-  version: z.literal('1.0.0').optional(),
+  version: VersionSchema.optional(),
   channel: ChannelSchema,
 });
 
@@ -120,18 +122,20 @@ function storedChannel(channel: Channel): Pick<SimInlineHook, 'channel' | 'authV
           uri: channel.config.uri,
           method: 'POST',
           headers,
-          ...(scheme ? { authScheme: { type: 'HEADER', key: scheme.key } } : {}),
+          // Okta answers `authScheme: null` for a channel without one.
+          authScheme: scheme ? { type: 'HEADER', key: scheme.key } : null,
         },
       },
       ...(scheme ? { authValue: scheme.value } : {}),
     };
   }
-  const { clientSecret, authScheme: _authScheme, ...config } = channel.config;
+  const { clientSecret, authScheme: _authScheme, scope, hookKeyId, ...config } = channel.config;
   return {
     channel: {
       type: 'OAUTH',
       version: channel.version,
-      config: { ...config, method: 'POST', headers, clientSecret: null, authScheme: null },
+      // The secret is write-only: Okta's answers leave the key out, and name only the fields that were set.
+      config: { ...config, method: 'POST', headers, authScheme: null, ...(scope ? { scope } : {}), ...(hookKeyId ? { hookKeyId } : {}) },
     },
     ...(clientSecret ? { clientSecret } : {}),
   };
@@ -139,7 +143,7 @@ function storedChannel(channel: Channel): Pick<SimInlineHook, 'channel' | 'authV
 
 export function findInlineHook(state: SimState, id: string): SimInlineHook {
   const hook = state.inlineHooks.find((candidate) => candidate.id === id);
-  if (!hook) throw notFound(`InlineHook (id: ${id})`);
+  if (!hook) throw notFound(id, 'InlineHook');
   return hook;
 }
 
@@ -160,7 +164,7 @@ export function createInlineHook(state: SimState, body: unknown, now: string): S
     status: 'ACTIVE',
     name: input.name,
     type: input.type,
-    version: '1.0.0',
+    version: input.version ?? '1.0.0',
     ...storedChannel(input.channel),
     created: now,
     lastUpdated: now,
@@ -177,7 +181,13 @@ export function replaceInlineHook(state: SimState, id: string, body: unknown, no
   }
   assertNameFree(state, input.name, id);
   const { authValue: _authValue, clientSecret: _clientSecret, ...kept } = hook;
-  const replaced: SimInlineHook = { ...kept, name: input.name, ...storedChannel(input.channel), lastUpdated: now };
+  const replaced: SimInlineHook = {
+    ...kept,
+    name: input.name,
+    version: input.version ?? kept.version,
+    ...storedChannel(input.channel),
+    lastUpdated: now,
+  };
   state.inlineHooks[state.inlineHooks.indexOf(hook)] = replaced;
   return replaced;
 }

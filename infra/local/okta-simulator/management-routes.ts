@@ -1,14 +1,18 @@
 import {
   byPriority,
   createRule,
+  createServer,
   deleteRule,
+  deleteServer,
   findPolicy,
   findRule,
   findServer,
   listServers,
   replaceRule,
+  replaceServer,
   setPolicyStatus,
   setRuleStatus,
+  setServerStatus,
 } from './authorization-servers.js';
 import { validationError } from './errors.js';
 import {
@@ -50,7 +54,7 @@ export function managementRoutes(ctx: ManagementContext): Route[] {
   const server = `${servers}/{authServerId}`;
   const policy = `${server}/policies/{policyId}`;
   const rule = `${policy}/rules/{ruleId}`;
-  const hookView = (h: SimInlineHook, created = false) => inlineHookView(ctx.orgUrl(), h, { created });
+  const hookView = (h: SimInlineHook) => inlineHookView(ctx.orgUrl(), h);
 
   const route = (
     method: string,
@@ -75,7 +79,7 @@ export function managementRoutes(ctx: ManagementContext): Route[] {
       const type = request.query.get('type');
       return ok(ctx.state.inlineHooks.filter((h) => !type || h.type === type).map((h) => hookView(h)));
     }),
-    route('POST', hooks, 'createInlineHook', HOOKS_MANAGE, (request) => ok(hookView(createInlineHook(ctx.state, request.body, ctx.now()), true)), 'json'),
+    route('POST', hooks, 'createInlineHook', HOOKS_MANAGE, (request) => ok(hookView(createInlineHook(ctx.state, request.body, ctx.now()))), 'json'),
     route('GET', hook, 'getInlineHook', HOOKS_READ, (_, p) => ok(hookView(findInlineHook(ctx.state, p.inlineHookId!)))),
     route('PUT', hook, 'replaceInlineHook', HOOKS_MANAGE, (request, p) => ok(hookView(replaceInlineHook(ctx.state, p.inlineHookId!, request.body, ctx.now()))), 'json'),
     route('POST', hook, 'updateInlineHook', HOOKS_MANAGE, (request, p) => ok(hookView(replaceInlineHook(ctx.state, p.inlineHookId!, request.body, ctx.now()))), 'json'),
@@ -105,7 +109,25 @@ export function managementRoutes(ctx: ManagementContext): Route[] {
     ),
 
     route('GET', servers, 'listAuthorizationServers', AS_READ, (request) => listServersPage(ctx, request)),
+    route('POST', servers, 'createAuthorizationServer', AS_MANAGE, (request) => ({
+      status: 201,
+      body: authorizationServerView(ctx.orgUrl(), createServer(ctx.state, request.body, ctx.now())),
+    }), 'json'),
     route('GET', server, 'getAuthorizationServer', AS_READ, (_, p) => ok(authorizationServerView(ctx.orgUrl(), findServer(ctx.state, p.authServerId!)))),
+    route('PUT', server, 'replaceAuthorizationServer', AS_MANAGE, (request, p) =>
+      ok(authorizationServerView(ctx.orgUrl(), replaceServer(ctx.state, p.authServerId!, request.body, ctx.now()))), 'json'),
+    route('DELETE', server, 'deleteAuthorizationServer', AS_MANAGE, (_, p) => {
+      deleteServer(ctx.state, p.authServerId!);
+      return noContent();
+    }),
+    route('POST', `${server}/lifecycle/activate`, 'activateAuthorizationServer', AS_MANAGE, (_, p) => {
+      setServerStatus(ctx.state, p.authServerId!, 'ACTIVE', ctx.now());
+      return noContent();
+    }),
+    route('POST', `${server}/lifecycle/deactivate`, 'deactivateAuthorizationServer', AS_MANAGE, (_, p) => {
+      setServerStatus(ctx.state, p.authServerId!, 'INACTIVE', ctx.now());
+      return noContent();
+    }),
     route('GET', `${server}/policies`, 'listAuthorizationServerPolicies', AS_READ, (_, p) =>
       ok(byPriority(findServer(ctx.state, p.authServerId!).policies).map((x) => policyView(ctx.orgUrl(), p.authServerId!, x))),
     ),

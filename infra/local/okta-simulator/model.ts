@@ -55,12 +55,16 @@ export interface SimPolicy {
 export interface SimAuthorizationServer {
   id: string;
   name: string;
-  description: string;
+  /** `null` when the create left it out, as Okta answers. */
+  description: string | null;
   audiences: string[];
-  issuerMode: 'ORG_URL';
+  issuerMode: 'ORG_URL' | 'DYNAMIC' | 'CUSTOM_URL';
   status: 'ACTIVE' | 'INACTIVE';
   created: string;
   lastUpdated: string;
+  /** Signing key rotation: `AUTO` every 90 days (with a `nextRotation`), or `MANUAL`. */
+  rotationMode: 'AUTO' | 'MANUAL';
+  lastRotated: string;
   /** Scope names with their Okta ids (`scp…`), as the hook request shows them. */
   scopes: Record<string, string>;
   policies: SimPolicy[];

@@ -4,7 +4,7 @@ import type { SimAuthorizationServer, SimClient, SimPolicy, SimRule, SimState, S
 export const SEED = {
   defaultServer: { id: 'default', name: 'default', audience: 'api://default' },
   defaultPolicy: { id: '00pq8lGaLlI8APuqY0g3', name: 'Default Policy' },
-  /** The contract's §4.2 example rule, without an inline hook. */
+  /** The contract's §4.2 example rule, without an inline hook, as Okta answers it (grant types sorted). */
   defaultRule: { id: '0prbsjfyl01zfSZ9K0h7', name: 'Default Policy Rule' },
   partnerServer: { id: 'ausPartnerApiSim0g3', name: 'Partner API', audience: 'api://partner' },
   servicePolicy: { id: '00pServicePolicy0g3', name: 'Service Policy' },
@@ -52,7 +52,8 @@ function policy(fields: Pick<SimPolicy, 'id' | 'name' | 'description' | 'priorit
   };
 }
 
-const OIDC_SCOPES = {
+/** The scopes Okta gives every custom authorization server. */
+export const OIDC_SCOPES = {
   openid: 'scpq7bW1cp6dcvrz80g3',
   profile: 'scpq7cWJ81CIP5Qkr0g3',
   email: 'scpq7dxsoz6LQlRj00g3',
@@ -69,6 +70,8 @@ function defaultServer(): SimAuthorizationServer {
     status: 'ACTIVE',
     created: SEEDED_AT,
     lastUpdated: SEEDED_AT,
+    rotationMode: 'AUTO',
+    lastRotated: SEEDED_AT,
     scopes: { ...OIDC_SCOPES, 'orders:read': 'scpOrdersRead0000g3' },
     policies: [
       policy({
@@ -84,7 +87,7 @@ function defaultServer(): SimAuthorizationServer {
             lastUpdated: '2017-08-30T14:51:05.000Z',
             conditions: {
               people: { users: { include: [], exclude: [] }, groups: { include: ['EVERYONE'], exclude: [] } },
-              grantTypes: { include: ['implicit', 'client_credentials', 'authorization_code', 'password'] },
+              grantTypes: { include: ['authorization_code', 'client_credentials', 'implicit', 'password'] },
               scopes: { include: ['*'] },
             },
           }),
@@ -104,6 +107,8 @@ function partnerServer(): SimAuthorizationServer {
     status: 'ACTIVE',
     created: SEEDED_AT,
     lastUpdated: SEEDED_AT,
+    rotationMode: 'AUTO',
+    lastRotated: SEEDED_AT,
     scopes: { ...OIDC_SCOPES, 'partner.read': 'scpPartnerRead000g3', 'partner.write': 'scpPartnerWrite00g3' },
     policies: [
       policy({
@@ -214,7 +219,15 @@ function users(): SimUser[] {
   ];
 }
 
-/** A fresh org: two custom authorization servers, two clients, one user, no inline hooks. */
-export function seedState(): SimState {
-  return { inlineHooks: [], authorizationServers: [defaultServer(), partnerServer()], clients: clients(), users: users() };
+/**
+ * A fresh org: two custom authorization servers (none without API Access Management), two clients, two
+ * users, no inline hooks.
+ */
+export function seedState(options: { authorizationServers: boolean } = { authorizationServers: true }): SimState {
+  return {
+    inlineHooks: [],
+    authorizationServers: options.authorizationServers ? [defaultServer(), partnerServer()] : [],
+    clients: clients(),
+    users: users(),
+  };
 }

@@ -6,6 +6,7 @@ import { ServiceApps } from './apps.js';
 import { authorizationServerPolicyRoutes } from './authorization-server-policies.js';
 import { findRule } from './authorization-servers.js';
 import { CustomServerTokens } from './custom-server-tokens.js';
+import { OktaSimError } from './errors.js';
 import { executeInlineHook } from './execute.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { HookKeys } from './hook-keys.js';
@@ -15,7 +16,7 @@ import type { SimAuthorizationServer, SimInlineHook, SimServiceApp, SimState } f
 import { OAuthServer } from './oauth-server.js';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, RateLimits } from './rate-limits.js';
 import { parseBody } from './request-validation.js';
-import { Router } from './router.js';
+import { Router, type Route } from './router.js';
 import { seedState } from './seed.js';
 import { createRequestListener, type SimCall } from './server.js';
 import { simRoutes } from './sim-routes.js';
@@ -33,6 +34,12 @@ export interface OktaSimulatorOptions {
   rateLimitPerMinute?: number;
   /** @default 3000 (Okta's) */
   hookTimeoutMs?: number;
+  /**
+   * `false` starts a classic org without API Access Management: no custom authorization servers, and
+   * every `/api/v1/authorizationServers` call answers 401 `E0000015`, as real classic orgs do.
+   * @default true
+   */
+  apiAccessManagement?: boolean;
   log?: (line: object) => void;
 }
 
@@ -62,6 +69,23 @@ export interface OktaSimulator {
   close(): Promise<void>;
 }
 
+const AUTHORIZATION_SERVERS = '/api/v1/authorizationServers';
+
+/** In a classic org every authorization server operation answers 401 `E0000015`, as the recordings show. */
+function withoutApiAccessManagement(classic: boolean, routes: Route[]): Route[] {
+  if (!classic) return routes;
+  return routes.map((route) =>
+    route.template.startsWith(AUTHORIZATION_SERVERS)
+      ? {
+          ...route,
+          handle: () => {
+            throw new OktaSimError('E0000015');
+          },
+        }
+      : route,
+  );
+}
+
 /**
  * Starts an in-memory Okta org on loopback: the management API operations this project uses, OAuth
  * service-app tokens, rate limits, injected faults and Okta's token path with the token hook.
@@ -76,7 +100,8 @@ export interface OktaSimulator {
 export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Promise<OktaSimulator> {
   const host = options.host ?? '127.0.0.1';
   const hookTimeoutMs = options.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
-  const state: SimState = seedState();
+  const apiAccessManagement = options.apiAccessManagement ?? true;
+  const state: SimState = seedState({ authorizationServers: apiAccessManagement });
   const apiTokens = new ApiTokens();
   const apiToken = apiTokens.add();
   const faults = new Faults();
@@ -94,7 +119,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
   const mint = (request: MintRequest) => mintTokens(state, request, mintOptions());
   const snapshot = () => structuredClone({ inlineHooks: state.inlineHooks, authorizationServers: state.authorizationServers });
 
-  const router = new Router([
+  const router = new Router(withoutApiAccessManagement(!apiAccessManagement, [
     systemLogRoute(systemLog, () => orgUrl),
     ...withLifecycleEvents(managementRoutes({
       state,
@@ -123,7 +148,7 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
       resetCalls: () => (calls.length = 0),
       mint: (body) => mint(parseBody(MintRequestSchema, body)),
     }),
-  ]);
+  ]));
 
   const server = createServer(
     createRequestListener({

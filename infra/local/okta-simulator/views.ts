@@ -11,7 +11,7 @@ function link(href: string, ...allow: string[]): Link {
   return allow.length > 0 ? { href, hints: { allow } } : { href };
 }
 
-export function inlineHookView(orgUrl: string, hook: SimInlineHook, options: { created?: boolean } = {}): Record<string, unknown> {
+export function inlineHookView(orgUrl: string, hook: SimInlineHook): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/inlineHooks/${hook.id}`;
   const { authValue: _authValue, clientSecret: _clientSecret, ...stored } = hook;
   const config: Record<string, unknown> = structuredClone(stored.channel.config);
@@ -19,21 +19,22 @@ export function inlineHookView(orgUrl: string, hook: SimInlineHook, options: { c
     const { value: _value, ...scheme } = config.authScheme as Record<string, unknown>;
     config.authScheme = scheme;
   }
-  if ('clientSecret' in config) config.clientSecret = null;
-  const links: Record<string, Link> = { self: link(self) };
-  if (hook.status === 'ACTIVE') {
-    links.deactivate = link(`${self}/lifecycle/deactivate`, 'POST');
-  } else if (!options.created) {
-    links.activate = link(`${self}/lifecycle/activate`, 'POST');
-    links.delete = link(self, 'DELETE');
-  }
-  links.execute = link(`${self}/execute`, 'POST');
+  // An active hook can be executed and deactivated; an inactive one activated or deleted, not executed.
+  const links: Record<string, Link> =
+    hook.status === 'ACTIVE'
+      ? { self: link(self), execute: link(`${self}/execute`, 'POST'), deactivate: link(`${self}/lifecycle/deactivate`, 'POST') }
+      : { activate: link(`${self}/lifecycle/activate`, 'POST'), self: link(self), delete: link(self, 'DELETE') };
   return { ...structuredClone(stored), channel: { ...structuredClone(stored.channel), config }, _links: links };
 }
+
+/** Okta rotates an `AUTO` server's signing key every 90 days. */
+const ROTATION_DAYS = 90;
+const DEFAULT_SERVER_ID = 'default';
 
 export function authorizationServerView(orgUrl: string, server: SimAuthorizationServer): Record<string, unknown> {
   const self = `${orgUrl}/api/v1/authorizationServers/${server.id}`;
   const issuer = `${orgUrl}/oauth2/${server.id}`;
+  const nextRotation = new Date(Date.parse(server.lastRotated) + ROTATION_DAYS * 86_400_000).toISOString();
   return {
     id: server.id,
     name: server.name,
@@ -44,17 +45,27 @@ export function authorizationServerView(orgUrl: string, server: SimAuthorization
     status: server.status,
     created: server.created,
     lastUpdated: server.lastUpdated,
-    credentials: { signing: { rotationMode: 'AUTO', kid: `sim-${server.id}`, use: 'sig' } },
+    credentials: {
+      signing: {
+        kid: `sim-${server.id}`,
+        rotationMode: server.rotationMode,
+        lastRotated: server.lastRotated,
+        ...(server.rotationMode === 'AUTO' ? { nextRotation } : {}),
+      },
+    },
+    default: server.id === DEFAULT_SERVER_ID,
     _links: {
-      scopes: link(`${self}/scopes`, 'GET'),
-      claims: link(`${self}/claims`, 'GET'),
-      policies: link(`${self}/policies`, 'GET'),
-      self: link(self, 'GET', 'DELETE', 'PUT'),
+      rotateKey: link(`${self}/credentials/lifecycle/keyRotate`, 'POST'),
       metadata: [
         { name: 'oauth-authorization-server', ...link(`${issuer}/.well-known/oauth-authorization-server`, 'GET') },
         { name: 'openid-configuration', ...link(`${issuer}/.well-known/openid-configuration`, 'GET') },
       ],
-      deactivate: link(`${self}/lifecycle/deactivate`, 'POST'),
+      keys: link(`${self}/credentials/keys`, 'GET'),
+      claims: link(`${self}/claims`, 'GET', 'POST'),
+      policies: link(`${self}/policies`, 'GET', 'POST'),
+      self: link(self, 'GET', 'DELETE', 'PUT'),
+      scopes: link(`${self}/scopes`, 'GET', 'POST'),
+      ...lifecycleLink(self, server.status),
     },
   };
 }

@@ -2,6 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED, startOktaSimulator, type OktaSimulator } from '../../../../infra/local/okta-simulator/index.js';
 import { PATHS, simApi, tokenHookCreate } from './sim-api.js';
 
+describe('okta simulator: a classic org without API Access Management', () => {
+  let sim: OktaSimulator;
+  let call: ReturnType<typeof simApi>;
+
+  beforeAll(async () => {
+    sim = await startOktaSimulator({ apiAccessManagement: false });
+    call = simApi(sim.url, sim.apiToken);
+  });
+  afterAll(() => sim.close());
+
+  it('answers 401 E0000015 to authorization server calls and still serves inline hooks', async () => {
+    const answers = await Promise.all([
+      call('GET', PATHS.servers),
+      call('POST', PATHS.servers, { body: { name: 'Orders API', audiences: ['api://orders'] } }),
+      call('GET', PATHS.policies, { params: { authServerId: 'default' } }),
+    ]);
+    const hook = await call('POST', PATHS.hooks, { body: tokenHookCreate() });
+
+    expect(answers.map((a) => `${a.status} ${a.body.errorCode}`)).toEqual(Array(3).fill('401 E0000015'));
+    expect(answers[0]!.body.errorSummary).toBe('You do not have permission to access the feature you are requesting');
+    expect(hook.status).toBe(200);
+  });
+});
+
 describe('okta simulator: authorization servers, policies and rules', () => {
   let sim: OktaSimulator;
   let call: ReturnType<typeof simApi>;
@@ -68,6 +92,63 @@ describe('okta simulator: authorization servers, policies and rules', () => {
     ]);
 
     expect(answers.map((a) => `${a.status} ${a.body.errorCode}`)).toEqual(Array(3).fill('404 E0000007'));
+    expect(answers[0]!.body).toMatchObject({ errorSummary: 'Not found: Resource not found: ausNope (AuthorizationServer)', errorCauses: [] });
+    expect(answers[0]!.body.errorId).toMatch(/^oae[\w-]{22}$/);
+  });
+
+  it('creates a server ACTIVE with automatic key rotation and no policies, replaces, deactivates and deletes it', async () => {
+    // With a description: Okta answers `description: null` without one, which its own spec calls invalid
+    // (the conformance suite replays that answer).
+    const body = { name: 'Orders API', description: 'Orders', audiences: ['api://orders'], issuerMode: 'ORG_URL', credentials: { signing: { rotationMode: 'MANUAL' } } };
+
+    const created = await call('POST', PATHS.servers, { body });
+    const params = { authServerId: created.body.id as string };
+    const policies = await call('GET', PATHS.policies, { params });
+    const replaced = await call('PUT', PATHS.server, { params, body: { ...body, description: 'Orders, v2', audiences: ['api://orders2'] } });
+    const deactivated = await call('POST', `${PATHS.server}/lifecycle/deactivate`, { params });
+    const inactive = await call('GET', PATHS.server, { params });
+    const deleted = await call('DELETE', PATHS.server, { params });
+    const gone = await call('GET', PATHS.server, { params });
+
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'ACTIVE', default: false, credentials: { signing: { rotationMode: 'AUTO' } } });
+    expect(created.body.credentials.signing.nextRotation).toEqual(expect.any(String));
+    expect(policies.body).toEqual([]);
+    expect(replaced.body).toMatchObject({ description: 'Orders, v2', audiences: ['api://orders2'], credentials: { signing: { rotationMode: 'MANUAL' } } });
+    expect(replaced.body.credentials.signing).not.toHaveProperty('nextRotation');
+    expect([deactivated.status, inactive.body.status, deleted.status, gone.status]).toEqual([204, 'INACTIVE', 204, 404]);
+  });
+
+  it('replaces a policy', async () => {
+    const params = { authServerId: SEED.partnerServer.id, policyId: SEED.webPolicy.id };
+    const { body: policy } = await call('GET', PATHS.policy, { params });
+
+    const replaced = await call('PUT', PATHS.policy, {
+      params,
+      body: { type: policy.type, name: 'Web apps', description: 'Renamed', priority: policy.priority, conditions: policy.conditions },
+    });
+
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id: SEED.webPolicy.id, name: 'Web apps', description: 'Renamed', priority: policy.priority });
+  });
+
+  it('stores rule conditions as Okta answers them: empty scopes, users with an exclude list, grant types sorted', async () => {
+    const params = { authServerId: SEED.partnerServer.id, policyId: SEED.webPolicy.id };
+    const body = {
+      name: 'As Terraform writes it',
+      type: 'RESOURCE_ACCESS',
+      conditions: { people: { users: {}, groups: { include: ['EVERYONE'] } }, grantTypes: { include: ['password', 'implicit'] }, scopes: {} },
+    };
+
+    const created = await call('POST', PATHS.rules, { params, body });
+
+    expect(created.status).toBe(201);
+    expect(created.body.conditions).toEqual({
+      people: { users: { exclude: [] }, groups: { include: ['EVERYONE'] } },
+      grantTypes: { include: ['implicit', 'password'] },
+      scopes: { include: [] },
+    });
+    await call('DELETE', PATHS.rule, { params: { ...params, ruleId: created.body.id } });
   });
 
   it('attaches a hook with GET, change, PUT of the whole rule, and detaches by leaving it out', async () => {
