@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   /** The command ran and found a problem: drift (`status`) or a failed verification (`verify`). */
   problem: 3,
+  /** `status` found no drift, but Okta's System Log reports calls of the hook that lost the claims. */
+  failures: 4,
 } as const;
 
 /** An error the CLI reports as one line (no stack) with its exit code; the message says what to do. */

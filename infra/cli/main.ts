@@ -5,12 +5,13 @@ import { CliError, EXIT, UsageError } from './cli-error.js';
 export const USAGE = `okta-token-hook: see and check the Okta token inline hook this project deploys
 
 usage:
-  okta-token-hook status  [--env NAME] [--outputs FILE] [--hook-name NAME] [--hook-url URL]
+  okta-token-hook status  [--env NAME] [--outputs FILE] [--hook-name NAME] [--hook-url URL] [--since 24h] [--json]
   okta-token-hook verify  [request.json] [--env NAME] [--outputs FILE] [--hook-name NAME]
   okta-token-hook preview <request.json> [--env NAME]
 
 commands:
-  status    the hook in Okta (status, URL, name), the rule it is attached to, and drift
+  status    the hook in Okta (status, URL, name), the rule it is attached to, drift, and what Okta's
+            System Log saw of the hook (timeouts, 401s, unreadable answers, skipped patches, failing open)
   verify    runs Okta's /execute against the live hook (a sample request, or yours): its answer and latency
   preview   runs the claim logic on a token hook request file, locally: the resulting tokens and commands
 
@@ -19,6 +20,8 @@ options:
   --outputs FILE    outputs of 'cdk deploy --outputs-file FILE'; default: cdk-outputs.json when present
   --hook-name NAME  the hook's name in Okta; default: from the outputs file or the environment
   --hook-url URL    the deployed Function URL; default: from the outputs file
+  --since WHEN      status: how far back to read Okta's System Log: 30m, 24h, 7d or an ISO time; default: 24h
+  --json            status: one JSON object on stdout, for scheduled checks
   -h, --help        this text
 
 Okta credentials (the first that is set wins):
@@ -27,13 +30,16 @@ Okta credentials (the first that is set wins):
                                                       OKTA_KEY_ID and OKTA_SCOPES, space-separated)
   otherwise the environment's credentials secret, read from AWS Secrets Manager with your AWS credentials
 
-exit codes: 0 fine, 1 could not run, 2 wrong command line, 3 drift (status) or failed verification (verify)`;
+exit codes: 0 fine (status: in sync and healthy), 1 could not run, 2 wrong command line,
+  3 drift (status) or failed verification (verify), 4 okta reports failures of the hook (status, in sync)`;
 
 const OPTIONS = {
   env: { type: 'string' },
   outputs: { type: 'string' },
   'hook-name': { type: 'string' },
   'hook-url': { type: 'string' },
+  since: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -43,6 +49,10 @@ export interface CommandArgs {
   readonly outputsFile?: string;
   readonly hookName?: string;
   readonly hookUrl?: string;
+  /** `status`: how far back to read Okta's System Log. */
+  readonly since?: string;
+  /** `status`: JSON instead of text. */
+  readonly json?: boolean;
   readonly positionals: readonly string[];
 }
 
@@ -74,6 +84,8 @@ function parse(argv: readonly string[]): { command?: string; help: boolean; args
       ...(values.outputs !== undefined ? { outputsFile: values.outputs } : {}),
       ...(values['hook-name'] !== undefined ? { hookName: values['hook-name'] } : {}),
       ...(values['hook-url'] !== undefined ? { hookUrl: values['hook-url'] } : {}),
+      ...(values.since !== undefined ? { since: values.since } : {}),
+      ...(values.json ? { json: true } : {}),
     },
   };
 }

@@ -12,7 +12,9 @@ import {
   AuthorizationServerPolicySchema,
   AuthorizationServerSchema,
   InlineHookSchema,
+  LogEventSchema,
   TOKEN_HOOK_TYPE,
+  type LogQuery,
   type AuthorizationServerPolicyRule,
   type InlineHookDefinition,
 } from './schemas.js';
@@ -46,6 +48,8 @@ export interface OktaClientOptions {
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 // A guard against a server that links pages in a circle; 100 pages of 200 is far beyond any real org.
 const MAX_PAGES = 100;
+/** Okta's largest System Log page. */
+const LOG_PAGE_SIZE = 1000;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -286,6 +290,26 @@ class OktaHttpClient implements OktaApi {
     return this.call(
       { operation: 'getPolicyRule', method: 'GET', path: `${rulesPath(authServerId, policyId)}/${seg(ruleId)}` },
       AuthorizationServerPolicyRuleSchema,
+    );
+  }
+
+  listLogEvents(query: LogQuery) {
+    // Always bounded: a query without `until` is a polling query, whose next link never runs out.
+    return this.list(
+      {
+        operation: 'listLogEvents',
+        method: 'GET',
+        path: '/api/v1/logs',
+        query: {
+          since: query.since,
+          until: query.until ?? new Date().toISOString(),
+          filter: query.filter,
+          q: query.q,
+          limit: query.limit ?? LOG_PAGE_SIZE,
+          sortOrder: 'ASCENDING',
+        },
+      },
+      LogEventSchema,
     );
   }
 

@@ -4,6 +4,8 @@ import type {
   AuthorizationServerPolicyRule,
   InlineHook,
   InlineHookDefinition,
+  LogEvent,
+  LogQuery,
 } from './schemas.js';
 
 /**
@@ -41,6 +43,9 @@ export interface OktaApi {
     ruleId: string,
     rule: AuthorizationServerPolicyRule,
   ): Promise<AuthorizationServerPolicyRule>;
+
+  /** The System Log events of a bounded query, oldest first, every page (scope `okta.logs.read`). */
+  listLogEvents(query: LogQuery): Promise<LogEvent[]>;
 }
 
 /** Where a hook is attached: ids resolved from the ids or names the user gave. */

@@ -77,6 +77,33 @@ export const AuthorizationServerPolicyRuleSchema = z.looseObject({
 });
 export type AuthorizationServerPolicyRule = z.infer<typeof AuthorizationServerPolicyRuleSchema>;
 
+/** A System Log event (spec `LogEvent`): the fields `status` reads; loose, as Okta adds fields. */
+export const LogEventSchema = z.looseObject({
+  uuid: z.string(),
+  published: z.string(),
+  eventType: z.string(),
+  displayMessage: z.string().nullish(),
+  severity: z.string().nullish(),
+  outcome: z.looseObject({ result: z.string().nullish(), reason: z.string().nullish() }).nullish(),
+  target: z.array(z.looseObject({ id: z.string().nullish(), type: z.string().nullish(), displayName: z.string().nullish() })).nullish(),
+  actor: z.looseObject({ id: z.string().nullish(), type: z.string().nullish(), alternateId: z.string().nullish() }).nullish(),
+  debugContext: z.looseObject({ debugData: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+});
+export type LogEvent = z.infer<typeof LogEventSchema>;
+
+/** A bounded System Log query (`until` is always sent, so paging ends; see `listLogEvents`). */
+export interface LogQuery {
+  /** ISO 8601, inclusive. */
+  readonly since: string;
+  /** ISO 8601, exclusive. @default now */
+  readonly until?: string;
+  /** A SCIM filter expression, e.g. `eventType sw "inline_hook." and target.id eq "cal…"`. */
+  readonly filter?: string;
+  readonly q?: string;
+  /** Page size, at most 1000. */
+  readonly limit?: number;
+}
+
 /** Okta's error object (spec `Error`); every field optional because proxies and 5xx pages omit them. */
 export const OktaErrorBodySchema = z.looseObject({
   errorCode: z.string().optional(),

@@ -10,6 +10,12 @@ export const SCOPES = {
   authorizationServersManage: 'okta.authorizationServers.manage',
 } as const;
 
+/**
+ * Okta's System Log, read by `status` only. Not among the default scopes: a service app that was not
+ * granted it would be refused every token; the CLI's `OKTA_SCOPES` asks for it.
+ */
+export const LOGS_READ_SCOPE = 'okta.logs.read';
+
 /** What a service app asks for when its credentials name no scopes. */
 export const DEFAULT_SCOPES: readonly string[] = Object.values(SCOPES);
 
@@ -29,6 +35,7 @@ export const OPERATION_SCOPES: Readonly<Record<string, string>> = {
   listPolicyRules: SCOPES.authorizationServersRead,
   getPolicyRule: SCOPES.authorizationServersRead,
   replacePolicyRule: SCOPES.authorizationServersManage,
+  listLogEvents: LOGS_READ_SCOPE,
 };
 
 /** The admin-role permission (custom roles) behind a scope; the names differ from the scopes. */

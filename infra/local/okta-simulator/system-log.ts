@@ -79,7 +79,7 @@ export class SystemLog {
     const failed = input.result === 'FAILURE';
     const event: SimLogEvent = {
       uuid: randomUUID(),
-      published: this.published(),
+      published: this.now().toISOString(),
       eventType: input.eventType,
       version: '0',
       severity: failed ? 'WARN' : 'INFO',
@@ -99,14 +99,6 @@ export class SystemLog {
     };
     this.events.push(event);
     return structuredClone(event);
-  }
-
-  /** `published` strictly increases, so `since`/`until` and cursors order events like Okta's. */
-  private published(): string {
-    let at = this.now().getTime();
-    const last = this.events.at(-1);
-    if (last && Date.parse(last.published) >= at) at = Date.parse(last.published) + 1;
-    return new Date(at).toISOString();
   }
 
   /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED, startOktaSimulator, type MintRequest, type OktaSimulator } from '../../../../infra/local/okta-simulator/index.js';
 import { nextLink } from '../../../../lambda/okta/link-header.js';
@@ -127,7 +128,11 @@ describe("okta simulator: the System Log", () => {
     beforeAll(async () => {
       since = new Date().toISOString();
       hook.answer(() => ({ status: 204 }));
-      for (let i = 0; i < 5; i++) await sim.mintTokens(service);
+      // Apart in time, so since/until can split them between calls.
+      for (let i = 0; i < 5; i++) {
+        await sim.mintTokens(service);
+        await sleep(3);
+      }
       until = new Date(Date.now() + 1000).toISOString();
     });
 
