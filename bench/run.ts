@@ -3,6 +3,7 @@ import { coldStart } from './cases/cold-start.js';
 import { http } from './cases/http.js';
 import { inProcess } from './cases/in-process.js';
 import { pathological } from './cases/pathological.js';
+import { pointerCheck } from './cases/pointer-check.js';
 import { scaling } from './cases/scaling.js';
 import type { BenchCase, BudgetCheck } from './lib/bench-case.js';
 import { out, progress } from './lib/measure.js';
@@ -13,7 +14,7 @@ import { out, progress } from './lib/measure.js';
  * 120 by default); the run prints its progress on stderr and the report on stdout.
  */
 
-const CASES: readonly BenchCase[] = [inProcess, scaling, pathological, http, coldStart];
+const CASES: readonly BenchCase[] = [inProcess, scaling, pathological, pointerCheck, http, coldStart];
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 120);
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`BENCH_SECONDS must be a positive number of seconds, got ${process.env['BENCH_SECONDS']}`);

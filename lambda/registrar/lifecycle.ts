@@ -1,3 +1,4 @@
+import { ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import type { OktaApi, RuleLocation } from '../okta/okta-api.js';
 import { OktaApiError } from '../okta/errors.js';
 import type { ResolvedRule } from '../okta/resolve-target.js';
@@ -64,11 +65,16 @@ function isNotFound(error: unknown): boolean {
 }
 
 async function readApiKey(ctx: Context, arn: string): Promise<string> {
-  const secret = await ctx.secrets.getSecret(arn);
-  if (!secret?.value) {
-    throw new InvalidPropertiesError(`the api key secret ${arn} has no current value: put the key in the secret, then retry`);
+  let value: string | undefined;
+  try {
+    value = (await ctx.secrets.getSecret(arn))?.value;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  return secret.value;
+  if (!value) {
+    throw new InvalidPropertiesError(`the api key secret ${arn} does not exist or has no current value: put the key in the secret, then retry`);
+  }
+  return value;
 }
 
 function dataOf(hook: InlineHook, location: RuleLocation, previousHookId: string | undefined): LifecycleResult {

@@ -161,6 +161,15 @@ describe('create', () => {
     await expect(creating).rejects.not.toThrow(/not-a-valid-token/);
   });
 
+  it('names the api key secret when it does not exist, and leaves okta as it was', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:no-such-key';
+    const before = org.sim.snapshot();
+
+    await expect(org.create(org.properties({ ApiKeySecretArn: arn }))).rejects.toThrow(`the api key secret ${arn} does not exist or has no current value`);
+
+    expect(org.sim.snapshot()).toEqual(before);
+  });
+
   it('rejects invalid properties with the paths that are wrong and calls nothing', async () => {
     await expect(org.create(org.properties({ HookUrl: 'not a url', Verify: 'maybe' }))).rejects.toThrow(/HookUrl.*Verify|Verify.*HookUrl/s);
 
