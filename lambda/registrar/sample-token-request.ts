@@ -1,9 +1,12 @@
 import type { RuleLocation } from '../okta/okta-api.js';
+import { verificationEventId } from '../token-hook/verification.js';
 
 /**
  * A representative token hook request (contract §1, shaped like the spec's TokenPayLoadExample) for the
- * authorization-code flow of a user, aimed at the rule we attach to, so the hook's claim rules see what
- * Okta would send them. The registrar sends it through Okta's `/execute`.
+ * authorization-code flow of a user, as Okta sends it (from `/authorize`, `response_type=code`, no
+ * `grant_type`), aimed at the rule we attach to, so the hook's claim rules see what Okta would send them.
+ * The registrar sends it through Okta's `/execute`. Its eventId marks it as a verification, so a claim
+ * logic that fails on it answers with the reason instead of failing open (token-hook/verification.ts).
  */
 export function sampleTokenRequest(orgUrl: string, location: RuleLocation, now: Date = new Date()): object {
   const org = orgUrl.replace(/\/+$/, '');
@@ -11,9 +14,17 @@ export function sampleTokenRequest(orgUrl: string, location: RuleLocation, now: 
   const eventTime = now.toISOString();
   const epoch = Math.floor(now.getTime() / 1000);
   const userId = '00uregistrarcheck001';
+  const authorize = `${issuer}/v1/authorize`;
+  const query = new URLSearchParams({
+    client_id: '0oaregistrarcheck01',
+    response_type: 'code',
+    scope: 'openid profile email',
+    redirect_uri: 'https://example.com/callback',
+    state: 'registrar-verify',
+  });
   return {
-    source: `${issuer}/v1/token`,
-    eventId: `registrar-verify-${epoch}`,
+    source: authorize,
+    eventId: verificationEventId(now),
     eventTime,
     eventTypeVersion: '1.0',
     cloudEventVersion: '0.1',
@@ -23,8 +34,8 @@ export function sampleTokenRequest(orgUrl: string, location: RuleLocation, now: 
       context: {
         request: {
           id: `reqRegistrarVerify${epoch}`,
-          method: 'POST',
-          url: { value: `${issuer}/v1/token` },
+          method: 'GET',
+          url: { value: `${authorize}?${query.toString()}` },
           ipAddress: '127.0.0.1',
         },
         protocol: {
@@ -36,7 +47,6 @@ export function sampleTokenRequest(orgUrl: string, location: RuleLocation, now: 
             response_mode: 'query',
             response_type: 'code',
             client_id: '0oaregistrarcheck01',
-            grant_type: 'authorization_code',
           },
           issuer: { uri: issuer },
           client: { id: '0oaregistrarcheck01', name: 'Registrar verification', type: 'PUBLIC' },

@@ -72,7 +72,7 @@ export async function verifyHook(
     if (parsed.data.error) {
       throw new HookVerificationError(
         `hook ${hookId} answered okta's /execute with an error ("${parsed.data.error.errorSummary ?? ''}"): ` +
-          'check the hook logs; with failure mode closed, an internal error denies every token',
+          'fix the claim logic (rules, transform) so that it works on the sample request (npx okta-token-hook preview runs it locally), and see the hook logs',
       );
     }
     const failedOpen = parsed.data.debugContext?.[FAILED_OPEN_CONTEXT_KEY];

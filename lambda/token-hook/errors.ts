@@ -1,5 +1,6 @@
 import type { HookConfig } from '../shared/hook-config.js';
 import { jsonResult, type FunctionUrlResult } from './function-url.js';
+import { verificationFailureSummary } from './verification.js';
 
 /**
  * A request the hook refuses (405, 413, 415, 401, 400). `expose` says whether the message may go to the
@@ -27,16 +28,22 @@ export const CLOSED_FAILURE_SUMMARY = 'the token hook could not process this req
 /** The `debugContext` key of a failed-open answer; its value is the error's class. */
 export const FAILED_OPEN_CONTEXT_KEY = 'failedOpen';
 
-export type FailureOutcome = 'rejected' | 'unauthorized' | 'failed-open' | 'failed-closed';
+export type FailureOutcome = 'rejected' | 'unauthorized' | 'failed-open' | 'failed-closed' | 'failed-verification';
 
 /**
  * The one place an error becomes an HTTP answer. Refused requests keep their status; anything else is an
  * internal failure: 200 with only a `debugContext` (no commands: Okta issues the token unchanged, and
  * writes the context to its System Log, where `status` finds it) when the hook fails open, 200 with an
  * `error` (Okta issues no token) when it fails closed. Never a 5xx: Okta would issue the token unchanged
- * anyway, and the failure mode is the operator's decision.
+ * anyway, and the failure mode is the operator's decision. On a verification request (verification.ts),
+ * `verificationReason` is given, and an internal failure answers 200 with an `error` naming it, whatever
+ * the failure mode.
  */
-export function errorToResponse(error: unknown, failureMode: HookConfig['failureMode']): { result: FunctionUrlResult; outcome: FailureOutcome } {
+export function errorToResponse(
+  error: unknown,
+  failureMode: HookConfig['failureMode'],
+  verificationReason?: string,
+): { result: FunctionUrlResult; outcome: FailureOutcome } {
   if (error instanceof HookRequestError) {
     const { statusCode, options } = error;
     const body = statusCode === 401 ? {} : { message: options.expose === false ? 'request refused' : error.message, ...(options.details ? { details: options.details } : {}) };
@@ -45,6 +52,9 @@ export function errorToResponse(error: unknown, failureMode: HookConfig['failure
       result: { ...result, headers: { ...result.headers, ...options.headers } },
       outcome: statusCode === 401 ? 'unauthorized' : 'rejected',
     };
+  }
+  if (verificationReason !== undefined) {
+    return { result: jsonResult(200, { error: { errorSummary: verificationFailureSummary(verificationReason, failureMode) } }), outcome: 'failed-verification' };
   }
   if (failureMode === 'closed') {
     return { result: jsonResult(200, { error: { errorSummary: CLOSED_FAILURE_SUMMARY } }), outcome: 'failed-closed' };

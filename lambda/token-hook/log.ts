@@ -7,9 +7,10 @@ export const HOOK_LOG_MESSAGE = 'token hook request';
  * Every outcome the line can carry, each counted by a metric filter (infra/constructs/hook-outcomes.ts):
  * `patched` (commands sent), `unchanged` (204), `denied` (the claim logic refused the token), `rejected`
  * (an invalid request: 4xx), `unauthorized` (wrong or missing API key: 401), `failed-open` (internal
- * failure, token issued without the claims), `failed-closed` (internal failure, no token).
+ * failure, token issued without the claims), `failed-closed` (internal failure, no token),
+ * `failed-verification` (internal failure on a verification request: 200 with the reason, verification.ts).
  */
-export const HOOK_OUTCOMES = ['patched', 'unchanged', 'denied', 'rejected', 'unauthorized', 'failed-open', 'failed-closed'] as const;
+export const HOOK_OUTCOMES = ['patched', 'unchanged', 'denied', 'rejected', 'unauthorized', 'failed-open', 'failed-closed', 'failed-verification'] as const;
 export type HookOutcome = (typeof HOOK_OUTCOMES)[number];
 
 /**

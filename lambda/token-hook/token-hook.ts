@@ -10,6 +10,7 @@ import { decide, noTransform, type Decision, type Transform } from './evaluate.j
 import { headerOf, JSON_HEADERS, jsonResult, type FunctionUrlEvent, type FunctionUrlResult } from './function-url.js';
 import { consoleLogger, HOOK_LOG_MESSAGE, type HookLogger, type HookLogLine } from './log.js';
 import { parseTokenHookRequest, type TokenHookRequest } from './request-schema.js';
+import { isVerificationRequest } from './verification.js';
 
 /**
  * The token hook as a function of a Function URL event, with its collaborators passed in: the adapter
@@ -136,7 +137,7 @@ export function createTokenHook(options: TokenHookOptions): TokenHook {
         rules: decision.appliedRules,
       };
     } catch (error) {
-      const failure = errorToResponse(error, config.failureMode);
+      const failure = errorToResponse(error, config.failureMode, isVerificationRequest(eventId) ? describeError(error) : undefined);
       result = failure.result;
       line = { eventId, outcome: failure.outcome, error: describeError(error) };
     }

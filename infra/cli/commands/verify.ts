@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
 import { TokenHookResponseSchema } from '../../../lambda/registrar/hook-response-schema.js';
 import { sampleTokenRequest } from '../../../lambda/registrar/sample-token-request.js';
+import { verificationEventId } from '../../../lambda/token-hook/verification.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError, EXIT, UsageError } from '../cli-error.js';
 import { formatValue } from '../claims-table.js';
@@ -12,12 +13,15 @@ import type { CommandArgs } from '../main.js';
 /**
  * `verify [request.json]`: Okta calls the live hook through `/execute` with the given request, or the
  * registrar's representative one aimed at the environment's rule; shows the answer and the round trip.
- * 3 when the answer is not a valid token hook response, or an error.
+ * Either is sent as a verification request (its eventId says so), so a claim logic that fails on it
+ * answers with the reason whatever the failure mode. 3 when the answer is not a valid token hook
+ * response, or an error.
  */
 export async function verify(args: CommandArgs, context: CliContext): Promise<number> {
   const [file, ...extra] = args.positionals;
   if (extra.length) throw new UsageError(`verify takes at most one request file, got also: ${extra.join(' ')}`);
-  const given = file === undefined ? undefined : readRequestFile(context.cwd, file).raw;
+  // Marked as a verification, like the registrar's: a claim logic that fails on it answers with its reason.
+  const given = file === undefined ? undefined : { ...(readRequestFile(context.cwd, file).raw as object), eventId: verificationEventId() };
   const deployment = await connect(args, context);
   const [{ hook }, location] = await Promise.all([findHook(deployment), resolveTarget(deployment)]);
   if (!hook) {

@@ -8,6 +8,7 @@ import type { Transform } from '../../../lambda/token-hook/evaluate.js';
 import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.js';
 import { HOOK_OUTCOMES, type HookOutcome } from '../../../lambda/token-hook/log.js';
 import { createTokenHookFromStore } from '../../../lambda/token-hook/token-hook.js';
+import { verificationEventId } from '../../../lambda/token-hook/verification.js';
 import { loadFixture } from '../../support/fixtures.js';
 import { lambdaJsonLogLine, matchesFilterPattern } from '../../support/metric-filter.js';
 import { MemorySecretStore } from '../../lambda/token-hook/memory-secret-store.js';
@@ -36,6 +37,7 @@ const CASES: Record<HookOutcome, Case> = {
   unauthorized: { config: {}, event: { headers: { 'content-type': 'application/json', authorization: 'stale-key' } } },
   'failed-open': { config: { failureMode: 'open' }, transform: throws },
   'failed-closed': { config: { failureMode: 'closed' }, transform: throws },
+  'failed-verification': { config: { failureMode: 'open' }, transform: throws, body: { ...loadFixture<object>('token-hook', 'authorization-code'), eventId: verificationEventId() } },
 };
 
 /** What the Lambda runtime ships for one call: the hook's real console call, wrapped in the JSON log format. */

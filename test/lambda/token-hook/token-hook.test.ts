@@ -6,6 +6,7 @@ import type { Transform } from '../../../lambda/token-hook/evaluate.js';
 import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.js';
 import type { HookLogLine } from '../../../lambda/token-hook/log.js';
 import { createTokenHook, createTokenHookFromStore } from '../../../lambda/token-hook/token-hook.js';
+import { verificationEventId } from '../../../lambda/token-hook/verification.js';
 import { loadFixture } from '../../support/fixtures.js';
 import { MemorySecretStore } from './memory-secret-store.js';
 
@@ -241,6 +242,63 @@ describe('the token hook', () => {
       expect(withKey.statusCode).toBe(200);
       expect(JSON.parse(withKey.body!).error).toBeDefined();
       expect(withoutKey.statusCode).toBe(401);
+    });
+  });
+
+  describe('a verification request (the registrar\'s, the rotation\'s and verify\'s, through /execute)', () => {
+    const verification = () => ({ ...authCode(), eventId: verificationEventId(new Date('2026-11-28T08:00:00Z')) });
+    const failing: Transform = () => {
+      throw new TypeError('cannot read properties of undefined (reading hunter2)');
+    };
+    const slow: Transform = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+    it.each(['open', 'closed'] as const)('answers 200 with the reason when the transform throws, failure mode %s', async (failureMode) => {
+      const { hook, logs } = await hookWith({ failureMode }, failing);
+
+      const result = await hook(event(verification()));
+
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body!).error.errorSummary).toBe(
+        `the claim logic failed on the verification request (TypeError); real token requests would fail ${failureMode} (${failureMode === 'open' ? 'tokens without the claims' : 'no tokens'})`,
+      );
+      expect(logs[0]).toMatchObject({ outcome: 'failed-verification', status: 200, error: 'TypeError' });
+      expect(result.body).not.toContain('hunter2');
+    });
+
+    it('answers 200 with the deadline when the transform is too slow', async () => {
+      const { hook } = await hookWith({ failureMode: 'open', deadlineMs: 20 }, slow);
+
+      const result = await hook(event(verification()));
+
+      expect(JSON.parse(result.body!).error.errorSummary).toContain('(DeadlineExceededError: the claim logic took longer than 20 ms)');
+    });
+
+    it('keeps the failure mode for a token request with the same failure', async () => {
+      const { hook, logs } = await hookWith({ failureMode: 'open', deadlineMs: 20 }, slow);
+
+      const result = await hook(event(authCode()));
+
+      expect(result).toEqual({ statusCode: 204 });
+      expect(logs[0]?.outcome).toBe('failed-open');
+    });
+
+    it('answers as usual when the claim logic works on it', async () => {
+      const { hook, logs } = await hookWith(setTeam);
+
+      const result = await hook(event(verification()));
+
+      expect(result.statusCode).toBe(200);
+      expect(JSON.parse(result.body!).commands).toHaveLength(2);
+      expect(logs[0]?.outcome).toBe('patched');
+    });
+
+    it('still answers 401 to a wrong key, before the body is read', async () => {
+      const { hook, logs } = await hookWith({}, failing);
+
+      const result = await hook(event(verification(), { headers: { 'content-type': 'application/json', authorization: 'wrong' } }));
+
+      expect([result.statusCode, result.body]).toEqual([401, undefined]);
+      expect(logs[0]).toMatchObject({ outcome: 'unauthorized' });
     });
   });
 });
