@@ -18,10 +18,17 @@ export function isVerificationRequest(eventId: string | undefined): boolean {
   return eventId?.startsWith(VERIFICATION_EVENT_ID_PREFIX) ?? false;
 }
 
+const FAILURE_SUMMARY_START = 'the claim logic failed on the verification request';
+
 /** The `errorSummary` of a verification the claim logic failed; `reason` is value-free (an error class, our own message). */
 export function verificationFailureSummary(reason: string, failureMode: 'open' | 'closed'): string {
   return (
-    `the claim logic failed on the verification request (${reason}); ` +
+    `${FAILURE_SUMMARY_START} (${reason}); ` +
     `real token requests would fail ${failureMode} (${failureMode === 'open' ? 'tokens without the claims' : 'no tokens'})`
   );
+}
+
+/** Whether an answer's `errorSummary` is a failed verification rather than the claim logic's own denial. */
+export function isVerificationFailure(errorSummary: string | undefined): boolean {
+  return errorSummary?.startsWith(FAILURE_SUMMARY_START) ?? false;
 }

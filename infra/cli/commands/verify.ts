@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
 import { TokenHookResponseSchema } from '../../../lambda/registrar/hook-response-schema.js';
 import { sampleTokenRequest } from '../../../lambda/registrar/sample-token-request.js';
-import { verificationEventId } from '../../../lambda/token-hook/verification.js';
+import { isVerificationFailure, verificationEventId } from '../../../lambda/token-hook/verification.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError, EXIT, UsageError } from '../cli-error.js';
 import { formatValue } from '../claims-table.js';
@@ -54,7 +54,12 @@ export async function verify(args: CommandArgs, context: CliContext): Promise<nu
     return EXIT.problem;
   }
   if (parsed.data.error) {
-    out(`\nfailed: in ${latency} ms the hook answered with an error, so Okta would issue no token: "${parsed.data.error.errorSummary ?? ''}"`);
+    const summary = parsed.data.error.errorSummary ?? '';
+    out(
+      isVerificationFailure(summary)
+        ? `\nfailed: in ${latency} ms the hook answered that ${summary}`
+        : `\nfailed: in ${latency} ms the hook answered with an error, so Okta would issue no token: "${summary}"`,
+    );
     return EXIT.problem;
   }
   const commands = parsed.data.commands ?? [];

@@ -40,6 +40,8 @@ export interface MintResult {
   reason?: string;
   /** The hook's HTTP status, when it answered. */
   status?: number;
+  /** The `debugContext` of the hook's answer, which Okta writes to its System Log (a failed-open hook names its error there). */
+  debugContext?: Record<string, unknown>;
   /** The access token's claims and lifetime (seconds); empty claims and 0 when no token is issued (`error`). */
   access: TokenContent;
   identity?: TokenContent;
@@ -330,7 +332,7 @@ function finalTokens(tokens: MintedTokens, scopes: readonly string[]): { access:
   return tokens.identity ? { access, identity: seal(tokens.identity, {}) } : { access };
 }
 
-type HookStep = Pick<MintResult, 'hookOutcome' | 'reason' | 'status' | 'error'> & { tokens: MintedTokens };
+type HookStep = Pick<MintResult, 'hookOutcome' | 'reason' | 'status' | 'error' | 'debugContext'> & { tokens: MintedTokens };
 
 async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, payload: unknown, timeoutMs: number, channelAuth: HookChannelAuth | undefined, seen: HookSeen): Promise<HookStep & { hookId?: string }> {
   const hookId = (ctx.rule.actions.token as { inlineHook?: { id?: string } } | undefined)?.inlineHook?.id;
@@ -357,8 +359,9 @@ async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, 
     return skipped('could not deserialize inline hook response', 200);
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return skipped('could not deserialize inline hook response', 200);
-  const answer = body as { commands?: unknown; error?: unknown };
+  const answer = body as { commands?: unknown; error?: unknown; debugContext?: unknown };
   seen.answer = answer;
+  const debugContext = answer.debugContext !== null && typeof answer.debugContext === 'object' && !Array.isArray(answer.debugContext) ? { debugContext: answer.debugContext as Record<string, unknown> } : {};
   if (answer.error !== undefined && answer.error !== null) {
     const summary = (answer.error as { errorSummary?: unknown }).errorSummary;
     return {
@@ -371,7 +374,7 @@ async function runHook(state: SimState, ctx: MintContext, tokens: MintedTokens, 
   }
   const verdict = applyTokenCommands(answer.commands, tokens);
   if (!verdict.ok) return skipped(`the patch was skipped: ${verdict.reason}`, 200);
-  return { hookId, hookOutcome: 'applied', status: 200, tokens: verdict.tokens };
+  return { hookId, hookOutcome: 'applied', status: 200, ...debugContext, tokens: verdict.tokens };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FAILED_OPEN_CONTEXT_KEY } from '../../../lambda/token-hook/errors.js';
 import { renderClaimsTable, summarizeChanges } from '../../cli/claims-table.js';
 import type { MintRequest, MintResult } from '../okta-simulator/index.js';
 import { SEED } from '../okta-simulator/index.js';
@@ -40,11 +41,14 @@ function lifetimeText(before: number | undefined, after: number): string {
 /** The lines that show what one minted token request got: the hook's outcome and a table per token. */
 export function renderMint(title: string, result: MintResult): string[] {
   const lines = [title];
+  const failedOpen = result.debugContext?.[FAILED_OPEN_CONTEXT_KEY];
   const outcome =
     result.hookOutcome === 'none'
       ? `no hook ran${result.reason ? `: ${result.reason}` : ' (the matching rule has none)'}`
       : result.hookOutcome === 'applied'
-        ? `hook ${result.hookId} answered ${result.status}, Okta applied its commands`
+        ? failedOpen !== undefined
+          ? `hook ${result.hookId} failed open (${String(failedOpen)}): Okta issued the tokens unchanged`
+          : `hook ${result.hookId} answered ${result.status}, Okta applied its commands`
         : result.hookOutcome === 'skipped'
           ? `hook ${result.hookId}: ${result.reason ?? 'skipped'}; Okta issued the tokens unchanged`
           : `hook ${result.hookId} denied the request: ${result.error?.error_description ?? ''}; no token`;

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serveHook } from '../../../infra/local/hook-serve.js';
+import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
 import { ENVIRONMENT, HOOK_NAME, projectDir, runCli, setRuleHook, simulatedOrg, type SimulatedOrg } from './cli-harness.js';
 
 describe('okta-token-hook verify', () => {
@@ -34,6 +36,28 @@ describe('okta-token-hook verify', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`with the request in ${file}`);
     expect(result.stdout).toMatch(/with 1 command\(s\)\n {2}com\.okta\.access\.patch\n {4}add +\/claims\/caller = service$/m);
+  });
+
+  it.each([
+    ['the sample request', []],
+    ['a request file', [fileURLToPath(new URL('../../fixtures/cli/request-client-credentials.json', import.meta.url))]],
+  ])('fails with exit 3 and the reason when the claim logic throws on %s, although the hook fails open', async (_, file) => {
+    const broken = await serveHook({
+      config: parseHookConfig({ failureMode: 'open' }),
+      transform: () => {
+        throw new TypeError('no tier');
+      },
+      log: () => undefined,
+    });
+    await org.api.replaceInlineHook(org.hookId, { name: HOOK_NAME, uri: broken.url, authHeader: 'Authorization', authValue: broken.apiKey ?? '' });
+
+    const result = await runCli(['verify', ...file, '--env', ENVIRONMENT], { cwd: projectDir(), env: org.env });
+    await broken.close();
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(
+      /^failed: in \d+ ms the hook answered that the claim logic failed on the verification request \(TypeError\); real token requests would fail open \(tokens without the claims\)$/m,
+    );
   });
 
   it('fails with exit 3 when the hook cannot be reached', async () => {
