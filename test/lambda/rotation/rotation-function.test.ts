@@ -177,6 +177,21 @@ describe('key rotation through Okta and Secrets Manager', () => {
     expect(h.oktaKey()).toBe((await h.store.getSecret(h.apiKeyArn))?.value);
   });
 
+  it('fails testSecret with the reason when the claim logic throws on the sample request, and keeps the old key', async () => {
+    harness = await startHarness({
+      transform: () => {
+        throw new TypeError('no tier');
+      },
+    });
+    const h = harness;
+
+    const failed = h.rotate();
+
+    await expect(failed).rejects.toThrow(/testSecret.*the claim logic failed on the verification request \(TypeError\)/);
+    expect(h.oktaKey()).toBe(h.initialKey);
+    expect((await h.store.getSecret(h.apiKeyArn))?.value).toBe(h.initialKey);
+  });
+
   it('changes nothing when Secrets Manager fails createSecret, and a retried rotation completes', async () => {
     harness = await startHarness();
     const h = harness;

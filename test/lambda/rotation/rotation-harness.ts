@@ -11,6 +11,7 @@ import { ROTATION_ENV } from '../../../lambda/shared/contract.js';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
 import { SecretsManagerStore } from '../../../lambda/shared/secret-store.js';
 import type { Clock } from '../../../lambda/token-hook/auth.js';
+import type { Transform } from '../../../lambda/token-hook/evaluate.js';
 import { createTokenHookFromStore, type TokenHook } from '../../../lambda/token-hook/token-hook.js';
 
 /**
@@ -67,6 +68,8 @@ export interface HarnessOptions {
   readonly settleDelayMs?: number;
   /** What each step's Lambda context says is left, so its deadlines apply. @default no context */
   readonly remainingMs?: number;
+  /** The hooks' transform, applied once the hook is registered. @default none */
+  readonly transform?: Transform;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -81,6 +84,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const credentialsArn = sm.createSecret(`${name}/okta-credentials`, JSON.stringify(credentials));
 
   const instances: TokenHook[] = [];
+  // Switched on after the probe request is minted, so only the rotation meets it.
+  let transform: Transform = () => undefined;
   let next = 0;
   const emulator: FunctionUrlEmulator = await startFunctionUrlEmulator({
     handler: (event) => instances[next++ % instances.length]!(event),
@@ -93,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         apiKeySecretArn: apiKeyArn,
         keyRecheckIntervalMs: recheckIntervalMs,
         log: () => undefined,
+        transform: (request, edit) => transform(request, edit),
         ...(clock ? { clock } : {}),
       }),
     );
@@ -115,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   // What Okta sends the hook, to probe the instances directly.
   const probe = (await okta.mintTokens(MINT)).hookRequest;
+  if (options.transform) transform = options.transform;
   const events: Readonly<Record<string, unknown>>[] = [];
   const harness: Harness = {
     sm,
