@@ -278,7 +278,7 @@ describe('the token hook', () => {
 
       const result = await hook(event(authCode()));
 
-      expect(result).toEqual({ statusCode: 204 });
+      expect([result.statusCode, JSON.parse(result.body!)]).toEqual([200, { debugContext: { failedOpen: 'DeadlineExceededError' } }]);
       expect(logs[0]?.outcome).toBe('failed-open');
     });
 
