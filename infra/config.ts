@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { deadlineFor, deadlineProblem, HookConfigSchema, type HookConfig } from '../lambda/shared/hook-config.js';
 import { OrgUrlSchema } from '../lambda/okta/credentials.js';
+import { hookAuthProblems } from './hook-auth.js';
 
 /**
  * One environment of `cdk.json` (`context.environments.<name>`), validated before anything is built.
@@ -51,6 +52,19 @@ export const MonitoringSchema = z.strictObject({
   dashboard: z.boolean().optional(),
 });
 
+/** How Okta authenticates to the hook (`OktaHookAuthProps`): the API key, or OAuth 2.0. */
+export const AuthSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('apiKey') }),
+  z.strictObject({
+    type: z.literal('oauth2'),
+    method: z.enum(['client_secret_post', 'private_key_jwt']),
+    authorizationServer: z.string().min(1),
+    scope: z.string().min(1),
+    audience: z.string().min(1),
+    acceptApiKey: z.boolean().default(false),
+  }),
+]);
+
 export const EnvironmentSchema = z.strictObject({
   account: z.string().regex(/^\d{12}$/).optional(),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
@@ -61,6 +75,7 @@ export const EnvironmentSchema = z.strictObject({
   target: TargetSchema,
   hookName: z.string().min(1).max(255).optional(),
   hook: HookConfigSchema,
+  auth: AuthSchema.default({ type: 'apiKey' }),
   memorySize: z.int().min(128).max(10240).default(DEFAULT_MEMORY_MB),
   timeoutSeconds: z.int().min(1).max(MAX_TIMEOUT_SECONDS).default(MAX_TIMEOUT_SECONDS),
   reservedConcurrency: z.union([z.int().min(1), z.literal('unreserved')]).optional(),
@@ -130,6 +145,11 @@ const FIXES: Record<string, string> = {
   verify: 'set true or false',
   apiKeyVersion: 'set a short label (1 to 64 characters); change it to send the current API key to Okta again',
   rotation: 'set {"enabled": true|false, "scheduleDays": 1..1000}, or remove the key for rotation every 30 days',
+  auth: 'set {"type": "apiKey"}, or {"type": "oauth2", "method": "private_key_jwt" or "client_secret_post", "authorizationServer": "aus…", "scope": "…", "audience": "…"}',
+  method: 'set private_key_jwt (Okta signs with a Hook Key, no shared secret) or client_secret_post',
+  audience: "set the audience of the issuing server's tokens, e.g. api://okta-token-hook",
+  scope: 'set a custom scope of the issuing server, e.g. okta-token-hook:invoke',
+  acceptApiKey: 'set true while moving between apiKey and oauth2, false otherwise',
   enabled: 'set true or false',
   scheduleDays: 'set whole days between key rotations, 1 to 1000',
 };
@@ -182,6 +202,7 @@ function crossChecks(config: z.output<typeof EnvironmentSchema>, raw: Record<str
   const rawHook = (raw['hook'] ?? {}) as Record<string, unknown>;
   const deadline = 'deadlineMs' in rawHook ? deadlineProblem(config.hook.deadlineMs, config.timeoutSeconds * 1000) : undefined;
   if (deadline) problems.push(`${prefix}.hook.deadlineMs: ${deadline}`);
+  problems.push(...hookAuthProblems(config.auth, config.target.authorizationServer, config.hook.authHeader, `${prefix}.auth`));
   return problems;
 }
 

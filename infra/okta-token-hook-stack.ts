@@ -44,6 +44,7 @@ export class OktaTokenHookStack extends Stack {
       target: environment.target,
       hookName: environment.hookName,
       hookConfig: environment.hook,
+      auth: environment.auth,
       memorySize: environment.memorySize,
       timeout: Duration.seconds(environment.timeoutSeconds),
       reservedConcurrency: environment.reservedConcurrency,

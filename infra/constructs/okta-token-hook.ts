@@ -21,6 +21,7 @@ import { DEFAULT_P99_DURATION_THRESHOLD, HookAlarms, monitoringProblems, OKTA_HO
 import { defaultReservedConcurrency } from './hook-ceiling.js';
 import { dashboardNameFor, HookDashboard } from './hook-dashboard.js';
 import { HookOutcomeMetrics, outcomeNamespace } from './hook-outcomes.js';
+import { API_KEY_AUTH_PROPS, hookAuthProblems, runtimeHookAuth, type OktaHookAuthProps } from '../hook-auth.js';
 import { HookRegistration, type HookTargetProps } from './hook-registration.js';
 import { DEFAULT_FUNCTION_MEMORY_MB, ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
@@ -100,6 +101,12 @@ export interface OktaTokenHookProps {
    * again (rotation does that by itself). @default '1'
    */
   readonly apiKeyVersion?: string;
+  /**
+   * How Okta authenticates to the hook: the API key, or OAuth 2.0 bearer tokens from a custom
+   * authorization server other than the target's (see OktaHookAuthProps).
+   * @default { type: 'apiKey' }
+   */
+  readonly auth?: OktaHookAuthProps;
   /** Rotation of the API key (see ApiKeyRotation). @default { enabled: true, schedule: Duration.days(30) } */
   readonly rotation?: { readonly enabled?: boolean; readonly schedule?: Duration };
 }
@@ -162,6 +169,7 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
     // Before super: invalid props leave nothing half-built in the tree.
     const { hookConfig, reservedConcurrency } = validate(props, timeout);
     super(scope, id);
+    const hookAuth = runtimeHookAuth(props.orgUrl, props.auth ?? API_KEY_AUTH_PROPS);
     this.hookConfig = hookConfig;
     this.reservedConcurrency = reservedConcurrency;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
@@ -184,6 +192,7 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
       environment: {
         [HOOK_ENV.apiKeySecretArn]: this.apiKeySecret.secretArn,
         [HOOK_ENV.hookConfig]: JSON.stringify(this.hookConfig),
+        ...(hookAuth ? { [HOOK_ENV.hookAuth]: JSON.stringify(hookAuth) } : {}),
       },
     });
     grantGetSecretValue(this.hookFunction.role, this.apiKeySecret);
@@ -274,9 +283,12 @@ function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: H
   const problems: string[] = [];
   const parsed = HookConfigSchema.safeParse(props.hookConfig);
   if (!parsed.success) problems.push(`hookConfig is invalid: ${describeIssues(parsed.error.issues)}`);
+  const auth = props.auth ?? API_KEY_AUTH_PROPS;
+  if (parsed.success) problems.push(...hookAuthProblems(auth, props.target.authorizationServer, parsed.data.authHeader));
   if (parsed.success) {
+    const authBytes = auth.type === 'oauth2' ? Buffer.byteLength(HOOK_ENV.hookAuth + JSON.stringify(runtimeHookAuth(props.orgUrl, auth))) : 0;
     const bytes =
-      Buffer.byteLength(HOOK_ENV.hookConfig + JSON.stringify(parsed.data)) + HOOK_ENV.apiKeySecretArn.length + SECRET_ARN_ALLOWANCE_BYTES;
+      Buffer.byteLength(HOOK_ENV.hookConfig + JSON.stringify(parsed.data)) + authBytes + HOOK_ENV.apiKeySecretArn.length + SECRET_ARN_ALLOWANCE_BYTES;
     if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
       problems.push(
         `hookConfig takes about ${bytes} bytes of environment variables and Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}: use fewer or shorter rules, or move the logic into the transform`,

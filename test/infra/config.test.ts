@@ -219,3 +219,43 @@ describe('README Configuration section', () => {
     expect([...documented].sort()).toEqual(Object.keys(EnvironmentSchema.shape).sort());
   });
 });
+
+describe('loadEnvironment auth', () => {
+  const oauth = { type: 'oauth2', method: 'private_key_jwt', authorizationServer: 'ausHookIssuer0000g3', scope: 'okta-token-hook:invoke', audience: 'api://okta-token-hook', acceptApiKey: true };
+
+  it('is the API key by default', () => {
+    expect(loadEnvironment(contextWith({ prod: minimal }), 'prod').auth).toEqual({ type: 'apiKey' });
+  });
+
+  it('takes OAuth 2.0 from another authorization server than the target', () => {
+    const environment = loadEnvironment(contextWith({ prod: { ...minimal, auth: oauth } }), 'prod');
+
+    expect(environment.auth).toEqual(oauth);
+  });
+
+  it("refuses the target's own server as the issuer, and explains the loop", () => {
+    const target = { ...minimal.target, authorizationServer: 'ausHookIssuer0000g3' };
+
+    const problems = problemsOf({ ...minimal, target, auth: oauth });
+
+    expect(problems).toEqual([expect.stringContaining("environments.prod.auth.authorizationServer: 'ausHookIssuer0000g3' is also the server whose rule calls the hook")]);
+    expect(problems[0]).toContain('Issue the hook\'s tokens from another custom authorization server');
+  });
+
+  it('refuses a server name, a scope with a space and an unknown method, naming each key', () => {
+    const problems = problemsOf({ ...minimal, auth: { ...oauth, authorizationServer: 'Partner API', scope: 'two scopes', method: 'client_secret_basic' } });
+
+    expect(problems).toEqual([expect.stringMatching(/^environments\.prod\.auth\.method: .*private_key_jwt/)]);
+    const second = problemsOf({ ...minimal, auth: { ...oauth, authorizationServer: 'Partner API', scope: 'two scopes' } });
+    expect(second).toEqual([
+      expect.stringContaining("auth.authorizationServer: 'Partner API' is not an authorization server id"),
+      expect.stringContaining("auth.scope: 'two scopes' is not one OAuth scope"),
+    ]);
+  });
+
+  it('asks to keep the API key while the registrar does not switch the channel', () => {
+    const problems = problemsOf({ ...minimal, auth: { ...oauth, acceptApiKey: false } });
+
+    expect(problems).toEqual([expect.stringContaining('auth.acceptApiKey: the registrar does not switch')]);
+  });
+});

@@ -116,6 +116,36 @@ describe('OktaTokenHook', () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager|"SecretString"/);
   });
 
+  it('gives the hook its OAuth 2.0 issuer, audience and scope in HOOK_AUTH, the issuer derived from the org and the server id', () => {
+    const { template } = build({
+      hookConfig: { ...hookConfig, authHeader: 'Authorization' },
+      auth: { type: 'oauth2', method: 'private_key_jwt', authorizationServer: 'ausHookIssuer0000g3', scope: 'okta-token-hook:invoke', audience: 'api://okta-token-hook', acceptApiKey: true },
+    });
+
+    const hook = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    const variables = Object.values(hook)[0]!['Properties'].Environment.Variables;
+
+    expect(JSON.parse(variables[HOOK_ENV.hookAuth])).toEqual({
+      type: 'oauth2',
+      issuer: 'https://acme.okta.com/oauth2/ausHookIssuer0000g3',
+      audience: 'api://okta-token-hook',
+      scope: 'okta-token-hook:invoke',
+      acceptApiKey: true,
+    });
+  });
+
+  it("refuses OAuth 2.0 tokens issued by the target's own server, explaining the loop, with every other problem", () => {
+    const build_ = () =>
+      build({ auth: { type: 'oauth2', method: 'client_secret_post', authorizationServer: 'default', scope: 'openid', audience: 'api://other', acceptApiKey: true } });
+
+    expect(build_).toThrow(OktaTokenHookPropsError);
+    expect(build_).toThrow("auth.authorizationServer: 'default' is also the server whose rule calls the hook");
+    expect(build_).toThrow('issuing that token calls the hook again');
+    expect(build_).toThrow("auth.scope: 'openid' is reserved");
+    expect(build_).toThrow("auth.audience: the default authorization server's tokens are for api://default");
+    expect(build_).toThrow("hook.authHeader is 'x-okta-hook-key'");
+  });
+
   it('generates the API key with characters safe in an HTTP header', () => {
     const { template } = built();
 
