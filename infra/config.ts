@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { describeIssue } from '../lambda/shared/config-issues.js';
 import { deadlineFor, deadlineProblem, HookConfigSchema, type HookConfig } from '../lambda/shared/hook-config.js';
 import { OrgUrlSchema } from '../lambda/okta/credentials.js';
 import { hookAuthProblems } from './hook-auth.js';
@@ -177,19 +178,6 @@ export function environmentNames(context: Readonly<Record<string, unknown>>): st
   return Object.keys(environments).sort();
 }
 
-function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
-  const path = issue.path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : `${text}.${String(part)}`), prefix);
-  const key = issue.path.filter((part) => typeof part === 'string').at(-1);
-  const inHook = issue.path[0] === 'hook';
-  if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown key ${issue.keys.map((k) => `'${k}'`).join(', ')}: remove it or fix its spelling`;
-  }
-  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  const what = missing ? 'is required' : issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
-  const fix = !inHook && key !== undefined ? FIXES[key] : undefined;
-  return fix ? `${path}: ${what}: ${fix}` : `${path}: ${what}`;
-}
-
 /** Checks that need more than one key. */
 function crossChecks(config: z.output<typeof EnvironmentSchema>, raw: Record<string, unknown>, prefix: string): string[] {
   const problems: string[] = [];
@@ -229,7 +217,10 @@ export function loadEnvironment(context: Readonly<Record<string, unknown>>, name
   const raw = (context['environments'] as Record<string, unknown>)[name];
   const result = EnvironmentSchema.safeParse(raw);
   if (!result.success) {
-    throw new EnvironmentConfigError(name, result.error.issues.map((issue) => describeIssue(issue, prefix)));
+    throw new EnvironmentConfigError(
+      name,
+      result.error.issues.map((issue) => describeIssue(issue, { schema: EnvironmentSchema, input: raw, prefix, fixes: FIXES, hookPath: ['hook'] })),
+    );
   }
   const problems = crossChecks(result.data, raw as Record<string, unknown>, prefix);
   if (problems.length) throw new EnvironmentConfigError(name, problems);

@@ -7,11 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { describeIssue } from '../../lambda/shared/config-issues.js';
 import { HOOK_ENV } from '../../lambda/shared/contract.js';
 import {
   deadlineFor,
   deadlineProblem,
-  describeIssues,
   HookConfigSchema,
   type HookConfig,
   type HookConfigInput,
@@ -282,7 +282,7 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
 function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: HookConfig; reservedConcurrency: number | undefined } {
   const problems: string[] = [];
   const parsed = HookConfigSchema.safeParse(props.hookConfig);
-  if (!parsed.success) problems.push(`hookConfig is invalid: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, { schema: HookConfigSchema, input: props.hookConfig, prefix: 'hookConfig' })));
   const auth = props.auth ?? API_KEY_AUTH_PROPS;
   if (parsed.success) problems.push(...hookAuthProblems(auth, props.target.authorizationServer, parsed.data.authHeader));
   if (parsed.success) {

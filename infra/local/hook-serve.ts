@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { acceptsApiKey, API_KEY_AUTH, parseHookAuth, type HookAuth } from '../../lambda/shared/hook-auth.js';
 import { parseHookConfig, type HookConfig } from '../../lambda/shared/hook-config.js';
+import { readCdkContext } from '../cli/environment.js';
 import { SecretsManagerStore, type SecretStore } from '../../lambda/shared/secret-store.js';
 import type { Transform } from '../../lambda/token-hook/evaluate.js';
 import type { HookLogger } from '../../lambda/token-hook/log.js';
@@ -17,12 +18,12 @@ import { startLocalSecretsManager } from './secrets-manager/index.js';
  * key in the local Secrets Manager and read through the real SDK, exactly as the Lambda reads it.
  */
 
-const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The `hook` block of the example environment in cdk.json. */
 export function exampleHookConfig(): HookConfig {
-  const cdk = JSON.parse(readFileSync(CDK_JSON, 'utf8')) as { context?: { environments?: { example?: { hook?: unknown } } } };
-  return parseHookConfig(cdk.context?.environments?.example?.hook ?? {});
+  const context = readCdkContext(PROJECT_ROOT) as { environments?: { example?: { hook?: unknown } } };
+  return parseHookConfig(context.environments?.example?.hook ?? {});
 }
 
 /** `HOOK_CONFIG` as JSON text or a path to a JSON file; the example environment's hook when unset. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { describeIssue } from './config-issues.js';
 import { claimProblem, lifetimeProblem, removalProblem, type TokenKind } from '../token-hook/reserved-claims.js';
 
 /**
@@ -171,17 +172,12 @@ export class HookConfigError extends Error {
   override readonly name = 'HookConfigError';
 }
 
-/** Zod issues as `path: message` lines, the path written the way the config is (`rules[0].set[1].claim`). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.reduce<string>(
-        (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
-        prefix,
-      );
-      return `${path || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
+/**
+ * Zod issues as `path: message` lines, the path written the way the config is (`rules['tier'].set[1].claim`,
+ * a rule by its name), with "did you mean" for a misspelt key; `input` is what was parsed.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, prefix = ''): string {
+  return issues.map((issue) => describeIssue(issue, { schema: HookConfigSchema, input, prefix })).join('; ');
 }
 
 /** Validates a hook config (an object or its JSON text); throws `HookConfigError` naming every bad key. */
@@ -195,6 +191,6 @@ export function parseHookConfig(input: unknown): HookConfig {
     }
   }
   const result = HookConfigSchema.safeParse(value);
-  if (!result.success) throw new HookConfigError(`invalid hook config: ${describeIssues(result.error.issues)}`);
+  if (!result.success) throw new HookConfigError(`invalid hook config: ${describeIssues(result.error.issues, value)}`);
   return result.data;
 }

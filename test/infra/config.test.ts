@@ -120,7 +120,7 @@ describe('loadEnvironment', () => {
         expect.stringMatching(/^environments\.prod\.target\.rule: is required: set the policy rule id or exact name/),
         expect.stringMatching(/^environments\.prod\.timeoutSeconds: .*<=2.*Okta waits 3 s/),
         expect.stringMatching(/^environments\.prod\.logRetentionDays: .*set one of 1, 3, 5/),
-        "environments.prod: unknown key 'retainOndelete': remove it or fix its spelling",
+        "environments.prod: unknown key 'retainOndelete': did you mean 'retainOnDelete'?",
       ]),
     );
   });
@@ -130,7 +130,26 @@ describe('loadEnvironment', () => {
 
     const problems = problemsOf({ ...minimal, hook });
 
-    expect(problems).toEqual([expect.stringMatching(/^environments\.prod\.hook\.rules\[0\]\.set\[0\]\.claim: rule 'bad': .*sub/)]);
+    expect(problems).toEqual([expect.stringMatching(/^environments\.prod\.hook\.rules\['bad'\]\.set\[0\]\.claim: claim 'sub'/)]);
+  });
+
+  it('names rules by name, suggests the key meant, and says what is wrong with a set entry', () => {
+    const hook = {
+      failuremode: 'open',
+      rules: [{ name: 'tier', when: { clientId: ['app'] }, set: [{ claim: 'tier', token: 'access' }], remove: [{ claim: 'x' }] }],
+    };
+
+    const problems = problemsOf({ ...minimal, hook });
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "environments.prod.hook: unknown key 'failuremode': did you mean 'failureMode'?",
+        "environments.prod.hook.rules['tier'].when: unknown key 'clientId': did you mean 'clientIds'?",
+        "environments.prod.hook.rules['tier'].set[0]: give 'value' (the JSON value to set) or 'from' (a JSON pointer into Okta's request)",
+        "environments.prod.hook.rules['tier'].remove[0].token: is required: set access, identity or both",
+      ]),
+    );
+    expect(problems).toHaveLength(4);
   });
 
   it('refuses a hook deadline that leaves no time before the Lambda timeout', () => {

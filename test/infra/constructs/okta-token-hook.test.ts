@@ -460,6 +460,12 @@ describe('OktaTokenHook', () => {
     expect(() => build({ hookConfig: { ...hookConfig, rules } })).toThrow(/Lambda allows 4096: use fewer or shorter rules/);
   });
 
+  it('checks hookConfig as cdk.json is checked: rules by name, the key meant', () => {
+    const rules = [{ name: 'tier', when: { clientId: ['app'] }, set: [{ claim: 'tier', token: 'access' as const, value: 'gold' }] }];
+
+    expect(() => build({ hookConfig: { rules } as never })).toThrow("hookConfig.rules['tier'].when: unknown key 'clientId': did you mean 'clientIds'?");
+  });
+
   it('reports every invalid prop at once', () => {
     const build_ = () =>
       build({
@@ -478,7 +484,7 @@ describe('OktaTokenHook', () => {
     } catch (error) {
       const lines = (error as Error).message.split('\n').slice(1);
       expect(lines).toHaveLength(6);
-      expect(lines.join('\n')).toMatch(/hookConfig is invalid: failureMode/);
+      expect(lines.join('\n')).toMatch(/hookConfig\.failureMode: invalid option: .*: set open or closed/);
     }
   });
 });
