@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { describeIssue } from './config-issues.js';
+import { describeIssue, issuePath } from './config-issues.js';
 import { claimProblem, lifetimeProblem, removalProblem, type TokenKind } from '../token-hook/reserved-claims.js';
 
 /**
@@ -173,11 +173,18 @@ export class HookConfigError extends Error {
 }
 
 /**
- * Zod issues as `path: message` lines, the path written the way the config is (`rules['tier'].set[1].claim`,
- * a rule by its name), with "did you mean" for a misspelt key; `input` is what was parsed.
+ * Zod issues as `path: message` lines, the path written the way the config is. Given the schema and the
+ * input that was parsed, rules are named by name (`rules['tier'].set[1].claim`), a misspelt key gets a
+ * "did you mean" and a malformed set entry says what is wrong with it.
  */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, prefix = ''): string {
-  return issues.map((issue) => describeIssue(issue, { schema: HookConfigSchema, input, prefix })).join('; ');
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix = '',
+  parsed?: { readonly schema: z.core.$ZodType; readonly input: unknown },
+): string {
+  return issues
+    .map((issue) => (parsed ? describeIssue(issue, { ...parsed, prefix }) : `${issuePath(issue.path, undefined, prefix)}: ${issue.message}`))
+    .join('; ');
 }
 
 /** Validates a hook config (an object or its JSON text); throws `HookConfigError` naming every bad key. */
@@ -191,6 +198,6 @@ export function parseHookConfig(input: unknown): HookConfig {
     }
   }
   const result = HookConfigSchema.safeParse(value);
-  if (!result.success) throw new HookConfigError(`invalid hook config: ${describeIssues(result.error.issues, value)}`);
+  if (!result.success) throw new HookConfigError(`invalid hook config: ${describeIssues(result.error.issues, '', { schema: HookConfigSchema, input: value })}`);
   return result.data;
 }
