@@ -162,6 +162,9 @@ export async function startOktaSimulator(options: OktaSimulatorOptions = {}): Pr
       ...(options.log ? { log: options.log } : {}),
     }),
   );
+  // Longer than fetch's own keep-alive (4 s), so on a loaded machine the server never closes an idle
+  // connection just as the client reuses it (ECONNRESET); close() ends them all anyway.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
