@@ -14,6 +14,16 @@ export interface RuleTarget {
   readonly rule: string;
 }
 
+/** Every rule of the policy but those named in `except` (by exact name). */
+export interface PolicyTarget {
+  readonly authorizationServer: string;
+  readonly policy: string;
+  readonly allRules: true;
+  readonly except?: readonly string[];
+}
+
+export type TargetSelector = RuleTarget | PolicyTarget;
+
 export type TargetKind = 'authorization server' | 'policy' | 'rule';
 
 export interface Named {
@@ -97,6 +107,58 @@ export async function resolveRule(api: OktaApi, target: RuleTarget): Promise<Res
   const policyScope = `policy "${policy.name}" (${policy.id}) of ${server.scope}`;
   const rule = pick(await api.listPolicyRules(server.id, policy.id), target.rule, 'rule', policyScope);
   return { location: { authServerId: server.id, policyId: policy.id, ruleId: rule.id }, rule };
+}
+
+/** A rule one of the targets names, and which target (its index in the list) named it. */
+export interface TargetRule extends ResolvedRule {
+  readonly target: number;
+  /** How messages name it: `rule "Name" (id) in policy "P" (id) of authorization server ...`. */
+  readonly label: string;
+}
+
+/** Two targets name the same rule (e.g. once by id, once by name): attaching twice makes no sense. */
+export class DuplicateTargetError extends Error {
+  override readonly name = 'DuplicateTargetError';
+}
+
+/**
+ * Resolves every target, reading each authorization server's policies and each policy's rules once.
+ * `allRules` expands to the policy's rules as they are now, minus `except` (each must exist: a typo
+ * must not attach the rule it meant to spare). Throws when two targets reach the same rule.
+ */
+export async function resolveTargets(api: OktaApi, targets: readonly TargetSelector[]): Promise<TargetRule[]> {
+  const servers = new Map<string, Promise<ResolvedServer>>();
+  const rules = new Map<string, Promise<AuthorizationServerPolicyRule[]>>();
+  const found: TargetRule[] = [];
+  for (const [index, target] of targets.entries()) {
+    let server = servers.get(target.authorizationServer);
+    if (!server) servers.set(target.authorizationServer, (server = resolveAuthorizationServer(api, target.authorizationServer)));
+    const { id: serverId, scope, policies } = await server;
+    const policy = pick(policies, target.policy, 'policy', scope);
+    const policyScope = `policy "${policy.name}" (${policy.id}) of ${scope}`;
+    const key = `${serverId}/${policy.id}`;
+    let listed = rules.get(key);
+    if (!listed) rules.set(key, (listed = api.listPolicyRules(serverId, policy.id)));
+    const inPolicy = await listed;
+    const chosen = 'allRules' in target ? everyRuleBut(inPolicy, target.except ?? [], policyScope) : [pick(inPolicy, target.rule, 'rule', policyScope)];
+    for (const rule of chosen) {
+      const label = `rule "${rule.name}" (${rule.id}) in ${policyScope}`;
+      const twin = found.find((other) => other.location.ruleId === rule.id && other.location.policyId === policy.id);
+      if (twin) {
+        throw new DuplicateTargetError(
+          `targets ${twin.target + 1} and ${index + 1} both name ${label}: remove one of them (or add the rule to except)`,
+        );
+      }
+      found.push({ location: { authServerId: serverId, policyId: policy.id, ruleId: rule.id }, rule, target: index, label });
+    }
+  }
+  return found;
+}
+
+function everyRuleBut(rules: readonly AuthorizationServerPolicyRule[], except: readonly string[], scope: string): AuthorizationServerPolicyRule[] {
+  const missing = except.find((name) => !rules.some((rule) => rule.name === name));
+  if (missing !== undefined) throw new TargetNotFoundError('rule', missing, scope, rules, false);
+  return rules.filter((rule) => !except.includes(rule.name));
 }
 
 /** Ids of the authorization server, policy and rule named in `target`. */

@@ -7,7 +7,7 @@ import { fundedDeadlines, undoBudgetMs } from './budget.js';
 import type { OnEventResponse } from './cfn-event.js';
 import { readOktaCredentials } from './credentials-secret.js';
 import { handleEvent } from './handle-event.js';
-import { resolveTarget } from './target.js';
+import { resolveTargets } from './target.js';
 
 // Module scope is cold start: one Secrets Manager client for every event of this container, each call
 // bounded (the SDK's default waits for ever on a stalled connection).
@@ -26,7 +26,7 @@ interface LambdaContext {
 export async function onEvent(event: unknown, context?: LambdaContext): Promise<OnEventResponse> {
   return handleEvent(event, {
     secrets,
-    resolveTarget,
+    resolveTargets,
     log: (line) => console.log(JSON.stringify(line)),
     ...(context ? { deadlines: fundedDeadlines(Date.now(), context.getRemainingTimeInMillis(), UNDO_BUDGET_MS) } : {}),
     oktaFor: async (credentialsSecretArn) =>

@@ -1,9 +1,9 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import type { OktaApi, RuleLocation } from '../okta/okta-api.js';
 import { OktaApiError } from '../okta/errors.js';
-import type { ResolvedRule } from '../okta/resolve-target.js';
+import type { ResolvedRule, TargetRule } from '../okta/resolve-target.js';
 import { TOKEN_HOOK_TYPE, type AuthorizationServerPolicyRule, type InlineHook } from '../okta/schemas.js';
-import { REGISTRAR_ATTRIBUTES, type HookTarget, type RegistrarProperties } from '../shared/contract.js';
+import { REGISTRAR_ATTRIBUTES, targetsOf, type RegistrarProperties, type TargetSpec } from '../shared/contract.js';
 import type { SecretStore } from '../shared/secret-store.js';
 import {
   HookNameTakenError,
@@ -12,7 +12,17 @@ import {
   RuleHasOtherHookError,
   UnexpectedOktaStateError,
 } from './errors.js';
-import { desiredHook, hookDifferences, previousHookOf, withKey } from './hook-definition.js';
+import {
+  desiredHook,
+  encodePreviousHooks,
+  hookDifferences,
+  previousHeader,
+  previousHeaderOf,
+  previousHookFor,
+  previousHooksOf,
+  withKey,
+  type PreviousHooks,
+} from './hook-definition.js';
 import { rulesCallingHook } from './hooked-rules.js';
 import { explainAccessError } from './permissions.js';
 import { sameOrg, type DeleteProperties } from './properties.js';
@@ -28,7 +38,8 @@ export interface LifecycleDeps {
   /** The same org with the undo's own deadline: what undo and delete call. @default api */
   readonly undoApi?: OktaApi;
   readonly secrets: SecretStore;
-  readonly resolveTarget: (api: OktaApi, target: HookTarget) => Promise<ResolvedRule>;
+  /** The rules the targets name, each once (see target.ts). */
+  readonly resolveTargets: (api: OktaApi, targets: readonly TargetSpec[]) => Promise<TargetRule[]>;
   readonly verify?: VerifyOptions;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
@@ -48,7 +59,7 @@ function contextOf(deps: LifecycleDeps): Context {
     api: deps.api,
     undoApi: deps.undoApi ?? deps.api,
     secrets: deps.secrets,
-    resolveTarget: deps.resolveTarget,
+    resolveTargets: deps.resolveTargets,
     verify: deps.verify ?? DEFAULT_VERIFY,
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: deps.now ?? Date.now,
@@ -77,7 +88,9 @@ async function readApiKey(ctx: Context, arn: string): Promise<string> {
   return value;
 }
 
-function dataOf(hook: InlineHook, location: RuleLocation, previousHookId: string | undefined): LifecycleResult {
+/** The first rule's ids (what the single-target releases returned) and how many rules there are. */
+function dataOf(hook: InlineHook, rules: readonly TargetRule[], previous: PreviousHooks): LifecycleResult {
+  const location = (rules[0] as TargetRule).location;
   return {
     physicalResourceId: hook.id,
     data: {
@@ -85,7 +98,8 @@ function dataOf(hook: InlineHook, location: RuleLocation, previousHookId: string
       [REGISTRAR_ATTRIBUTES.authorizationServerId]: location.authServerId,
       [REGISTRAR_ATTRIBUTES.policyId]: location.policyId,
       [REGISTRAR_ATTRIBUTES.ruleId]: location.ruleId,
-      [REGISTRAR_ATTRIBUTES.previousHookId]: previousHookId ?? '',
+      [REGISTRAR_ATTRIBUTES.previousHookId]: previousHookFor(previous, location.ruleId) ?? '',
+      [REGISTRAR_ATTRIBUTES.ruleCount]: String(rules.length),
     },
   };
 }
@@ -94,11 +108,34 @@ function sameLocation(a: RuleLocation, b: RuleLocation): boolean {
   return a.authServerId === b.authServerId && a.policyId === b.policyId && a.ruleId === b.ruleId;
 }
 
-function refuseOtherHook(ruleId: string, otherHookId: string): never {
+/** Before anything is written: every target rule that runs another hook, named at once. */
+function refuseOtherHooks(rules: readonly TargetRule[]): never {
+  const which = rules.map(({ rule, label }) => `${label} already runs inline hook ${hookIdOf(rule) ?? 'none'}`).join('; ');
   throw new RuleHasOtherHookError(
-    `rule ${ruleId} already runs inline hook ${otherHookId}: set replaceExistingHook to true to replace it ` +
-      '(it is put back when this stack is deleted), or choose another rule',
+    `${which}: set replaceExistingHook to true to replace ${rules.length > 1 ? 'them' : 'it'} ` +
+      '(each is put back when this stack is deleted), or choose other rules',
   );
+}
+
+/** The targets' rules; a list that names none (every rule excepted, empty policies) is refused. */
+async function resolveRules(ctx: Context, properties: RegistrarProperties): Promise<TargetRule[]> {
+  const rules = await ctx.resolveTargets(ctx.api, targetsOf(properties));
+  if (rules.length === 0) {
+    throw new InvalidPropertiesError('the targets name no rule (their policies have none, or every one is in except): name at least one rule');
+  }
+  return rules;
+}
+
+/**
+ * Every rule calling `hookId` in the authorization servers the targets name (by id or name), or in every
+ * server when they name none; each once.
+ */
+async function rulesCallingOurHook(api: OktaApi, servers: readonly string[], hookId: string): Promise<ResolvedRule[]> {
+  const distinct = [...new Set(servers)];
+  const lists = distinct.length ? await Promise.all(distinct.map((server) => rulesCallingHook(api, server, hookId))) : [await rulesCallingHook(api, undefined, hookId)];
+  const found = new Map<string, ResolvedRule>();
+  for (const rule of lists.flat()) found.set(rule.location.ruleId, rule);
+  return [...found.values()];
 }
 
 /** Read back after write: Okta must store the hook we sent. */
@@ -234,17 +271,6 @@ async function restoreRule(ctx: Context, location: RuleLocation, ours: string, p
   await detach(ctx, ctx.undoApi, location, undefined, ours, previous ?? null);
 }
 
-/** The hook on the rule, if it has our name and URL (so this resource made it); undefined otherwise. */
-async function ourHookOnRule(ctx: Context, hookId: string, properties: RegistrarProperties): Promise<InlineHook | undefined> {
-  try {
-    const hook = await ctx.api.getInlineHook(hookId);
-    return hook.name === properties.HookName && hook.channel.config.uri === properties.HookUrl ? hook : undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 async function verify(ctx: Context, properties: RegistrarProperties, hookId: string, location: RuleLocation) {
   if (!properties.Verify) return;
   await verifyHook(ctx.api, hookId, sampleTokenRequest(ctx.api.orgUrl, location, new Date(ctx.now())), ctx.verify, ctx);
@@ -271,30 +297,50 @@ interface CreateOptions {
 }
 
 async function create(ctx: Context, properties: RegistrarProperties, options: CreateOptions = {}): Promise<LifecycleResult> {
-  const { location, rule } = await ctx.resolveTarget(ctx.api, properties.Target);
-  const onRule = hookIdOf(rule);
-  const replacingOwn = onRule !== undefined && (options.ownedHookIds ?? []).includes(onRule);
-  // Our hook already on the rule: a create CloudFormation retried, or the rollback of a replacement.
-  const ours = onRule && !replacingOwn ? await ourHookOnRule(ctx, onRule, properties) : undefined;
-  if (onRule && !replacingOwn && !ours && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
-  const previous = ours ? previousHookOf(ours) : replacingOwn ? undefined : onRule;
-  const want = desiredHook(properties, previous);
+  const rules = await resolveRules(ctx, properties);
+  const owned = new Set(options.ownedHookIds ?? []);
+  const foreign = rules.filter(({ rule }) => {
+    const onRule = hookIdOf(rule);
+    return onRule !== undefined && !owned.has(onRule);
+  });
+  // Our hook already on a rule (by name and URL): a create CloudFormation retried, or the rollback of a replacement.
+  const ours = foreign.length
+    ? (await ctx.api.listInlineHooks(TOKEN_HOOK_TYPE)).find(
+        (hook) => hook.name === properties.HookName && hook.channel.config.uri === properties.HookUrl && foreign.some(({ rule }) => hookIdOf(rule) === hook.id),
+      )
+    : undefined;
+  const others = foreign.filter(({ rule }) => hookIdOf(rule) !== ours?.id);
+  if (others.length && !properties.ReplaceExistingHook) refuseOtherHooks(others);
+  const recorded = ours ? previousHooksOf(ours) : new Map<string, string>();
+  const previous = new Map<string, string>();
+  for (const { location, rule } of rules) {
+    const onRule = hookIdOf(rule);
+    const displaced = onRule === undefined || owned.has(onRule) ? undefined : onRule === ours?.id ? previousHookFor(recorded, location.ruleId) : onRule;
+    if (displaced) previous.set(location.ruleId, displaced);
+  }
+  const want = desiredHook(properties, encodePreviousHooks(previous));
   const apiKey = await readApiKey(ctx, properties.ApiKeySecretArn);
   const undo = new UndoStack(ctx.log);
   try {
     const hook = ours ? await adopt(ctx, ours, want, apiKey) : await createOrAdopt(ctx, want, apiKey, undo);
-    await verify(ctx, properties, hook.id, location);
-    // Registered before the write: a PUT whose answer is lost may still have landed.
-    if (onRule !== hook.id) undo.push(`restore rule ${location.ruleId}`, () => restoreRule(ctx, location, hook.id, onRule));
-    await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), { initial: rule, log: ctx.log });
-    ctx.log({ event: 'created', hookId: hook.id, ruleId: location.ruleId, previousHookId: previous ?? null });
-    return dataOf(hook, location, previous);
+    await verify(ctx, properties, hook.id, (rules[0] as TargetRule).location);
+    // All or nothing: each rule's restore is registered before its write (a PUT whose answer is lost may still have landed).
+    for (const { location, rule, label } of rules) {
+      const onRule = hookIdOf(rule);
+      if (onRule !== hook.id) undo.push(`restore ${label}`, () => restoreRule(ctx, location, hook.id, onRule));
+      await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), { initial: rule, log: ctx.log });
+    }
+    ctx.log({ event: 'created', hookId: hook.id, ruleIds: rules.map((r) => r.location.ruleId), previousHooks: Object.fromEntries(previous) });
+    return dataOf(hook, rules, previous);
   } catch (error) {
     return failAfterUndo(undo, explainAccessError(error));
   }
 }
 
-/** Creates the hook, verifies it through `/execute`, attaches it to the rule; undoes everything on failure. */
+/**
+ * Creates the hook, verifies it once through `/execute`, attaches it to every target rule; on any
+ * failure undoes everything (every rule back as it was, no hook left).
+ */
 export async function createResource(deps: LifecycleDeps, properties: RegistrarProperties): Promise<LifecycleResult> {
   const ctx = contextOf(deps);
   try {
@@ -318,6 +364,17 @@ async function restorableHook(ctx: Context, hookId: string | undefined): Promise
   return null;
 }
 
+/** `restorableHook`, each hook looked up once: several rules may have displaced the same one. */
+function restorableHooks(ctx: Context): (hookId: string | undefined) => Promise<string | null> {
+  const seen = new Map<string, Promise<string | null>>();
+  return (hookId) => {
+    if (!hookId) return Promise.resolve(null);
+    let answer = seen.get(hookId);
+    if (!answer) seen.set(hookId, (answer = restorableHook(ctx, hookId)));
+    return answer;
+  };
+}
+
 async function update(
   ctx: Context,
   properties: RegistrarProperties,
@@ -328,7 +385,7 @@ async function update(
     ctx.log({ event: 'org-changed', action: 'replacing' });
     return create(ctx, properties);
   }
-  const { location, rule } = await ctx.resolveTarget(ctx.api, properties.Target);
+  const rules = await resolveRules(ctx, properties);
   let hook: InlineHook;
   try {
     hook = await ctx.api.getInlineHook(hookId);
@@ -337,24 +394,29 @@ async function update(
     ctx.log({ event: 'hook-gone', hookId, action: 'replacing' });
     return create(ctx, properties, { ownedHookIds: [hookId] });
   }
-  const onRule = hookIdOf(rule);
-  const targetChanged = JSON.stringify(old.Target) !== JSON.stringify(properties.Target);
-  // The rules our hook runs on besides the new target, found by its id: renamed or moved, still put back.
-  const oldRules = targetChanged
-    ? (await rulesCallingHook(ctx.api, old.Target.AuthorizationServer, hookId)).filter((found) => !sameLocation(found.location, location))
+  const oldTargets = targetsOf(old);
+  const targetsChanged = JSON.stringify(oldTargets) !== JSON.stringify(targetsOf(properties));
+  // The rules our hook runs on that no target names now, found by its id: renamed or moved, still put back.
+  const removed = targetsChanged
+    ? (await rulesCallingOurHook(ctx.api, oldTargets.map((t) => t.AuthorizationServer), hookId)).filter(
+        (found) => !rules.some((r) => sameLocation(r.location, found.location)),
+      )
     : [];
-  // Old and new target name the same rule (e.g. by name, then by id): it keeps what it displaced.
-  const sameTarget = !targetChanged || (oldRules.length === 0 && onRule === hook.id);
-  const previousOnOld = previousHookOf(hook);
+  const others = rules.filter(({ rule }) => hookIdOf(rule) !== undefined && hookIdOf(rule) !== hookId);
+  if (others.length && !properties.ReplaceExistingHook) refuseOtherHooks(others);
 
-  if (onRule && onRule !== hook.id && !properties.ReplaceExistingHook) refuseOtherHook(location.ruleId, onRule);
-  let previous: string | undefined;
-  if (onRule === hook.id) previous = sameTarget ? previousOnOld : undefined;
-  else previous = onRule ?? (sameTarget ? previousOnOld : undefined);
-
-  const want = desiredHook(properties, previous);
+  // Per rule, what it had before ours: recorded on our hook for the rules we keep, else what it runs now.
+  const recorded = previousHooksOf(hook);
+  const previous = new Map<string, string>();
+  for (const { location, rule } of rules) {
+    const onRule = hookIdOf(rule);
+    const displaced = onRule === hookId ? previousHookFor(recorded, location.ruleId) : onRule;
+    if (displaced) previous.set(location.ruleId, displaced);
+  }
+  const want = desiredHook(properties, previousHeader(previous, previousHeaderOf(hook), rules.map((r) => r.location.ruleId)));
   const keyChanged = properties.ApiKeyVersion !== old.ApiKeyVersion || properties.ApiKeySecretArn !== old.ApiKeySecretArn;
   const differences = hookDifferences(hook, want);
+  const attaching = rules.filter(({ rule }) => hookIdOf(rule) !== hookId);
   const undo = new UndoStack(ctx.log);
   try {
     let wrote = false;
@@ -379,18 +441,26 @@ async function update(
       hook = await ensureActive(ctx, hook);
       wrote = true;
     }
-    if (wrote || onRule !== hook.id) await verify(ctx, properties, hook.id, location);
-    if (onRule !== hook.id) undo.push(`restore rule ${location.ruleId}`, () => restoreRule(ctx, location, hookId, onRule));
-    const change = await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hook.id), {
-      initial: rule,
-      log: ctx.log,
-    });
-    if (oldRules.length > 0) {
-      const restoreTo = await restorableHook(ctx, previousOnOld);
-      for (const found of oldRules) await detach(ctx, ctx.api, found.location, found.rule, hookId, restoreTo);
+    if (wrote || attaching.length) await verify(ctx, properties, hook.id, ((attaching[0] ?? rules[0]) as TargetRule).location);
+    // Kept rules already run our hook: not written. Added ones are attached, all or nothing.
+    for (const { location, rule, label } of attaching) {
+      const onRule = hookIdOf(rule);
+      undo.push(`restore ${label}`, () => restoreRule(ctx, location, hookId, onRule));
+      await setRuleHook(ctx.api, location, stillExpected(location.ruleId, onRule, hookId), { initial: rule, log: ctx.log });
     }
-    ctx.log({ event: 'updated', hookId, ruleId: location.ruleId, wrote: wrote || change.written });
-    return dataOf(hook, location, previous);
+    const restorable = restorableHooks(ctx);
+    for (const found of removed) {
+      const restoreTo = await restorable(previousHookFor(recorded, found.location.ruleId));
+      await detach(ctx, ctx.api, found.location, found.rule, hookId, restoreTo);
+    }
+    ctx.log({
+      event: 'updated',
+      hookId,
+      attached: attaching.map((r) => r.location.ruleId),
+      restored: removed.map((r) => r.location.ruleId),
+      wroteHook: wrote,
+    });
+    return dataOf(hook, rules, previous);
   } catch (error) {
     return failAfterUndo(undo, explainAccessError(error));
   }
@@ -423,17 +493,21 @@ async function remove(ctx: Context, properties: DeleteProperties, hookId: string
     if (!isNotFound(error)) throw error;
     ctx.log({ event: 'hook-already-gone', hookId });
   }
-  // By our hook's id, not the rule's name: a rule renamed or moved since is still put back.
-  const rules = await rulesCallingHook(ctx.api, properties.Target?.AuthorizationServer, hookId);
+  // By our hook's id, not the rules' names: rules renamed or moved since are still put back.
+  const servers = [...(properties.Targets ?? []), ...(properties.Target ? [properties.Target] : [])].map((t) => t.AuthorizationServer);
+  const rules = await rulesCallingOurHook(ctx.api, servers, hookId);
   if (rules.length === 0) ctx.log({ event: 'no-rule-calls-hook', hookId });
-  const restoreTo = rules.length > 0 ? await restorableHook(ctx, hook ? previousHookOf(hook) : undefined) : null;
-  for (const { location, rule } of rules) await detach(ctx, ctx.api, location, rule, hookId, restoreTo);
+  const recorded = hook ? previousHooksOf(hook) : new Map<string, string>();
+  const restorable = restorableHooks(ctx);
+  for (const { location, rule } of rules) {
+    await detach(ctx, ctx.api, location, rule, hookId, await restorable(previousHookFor(recorded, location.ruleId)));
+  }
   if (hook) await removeHook(ctx, hookId);
   ctx.log({ event: 'deleted', hookId });
 }
 
 /**
- * Puts the rule back (the displaced hook, or none), deactivates and deletes the hook; a 404 anywhere
+ * Puts every rule calling our hook back (the hook it displaced, or none), deactivates and deletes the hook; a 404 anywhere
  * counts as done. `RetainOnDelete` leaves Okta untouched. Access errors name the missing permission.
  */
 export async function deleteResource(deps: LifecycleDeps, properties: DeleteProperties, physicalResourceId: string): Promise<void> {

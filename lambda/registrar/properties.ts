@@ -1,5 +1,14 @@
 import * as z from 'zod';
-import { CfnBoolean, CUSTOM_RESOURCE_TYPE, HookTargetSchema, RegistrarPropertiesSchema, type RegistrarProperties } from '../shared/contract.js';
+import {
+  CfnBoolean,
+  CUSTOM_RESOURCE_TYPE,
+  HookTargetSchema,
+  RegistrarPropertiesSchema,
+  TargetSpecSchema,
+  type RegistrarProperties,
+} from '../shared/contract.js';
+
+const TargetsSchema = z.array(TargetSpecSchema).min(1);
 import { InvalidPropertiesError } from './errors.js';
 import { isReservedHeader } from './hook-definition.js';
 
@@ -28,6 +37,7 @@ export const DeletePropertiesSchema = z.looseObject({
   CredentialsSecretArn: z.string().min(1),
   OrgUrl: z.string().optional(),
   Target: HookTargetSchema.loose().optional(),
+  Targets: z.array(z.looseObject({ AuthorizationServer: z.string().min(1) })).optional(),
   RetainOnDelete: CfnBoolean.optional().default(false),
 });
 export type DeleteProperties = z.infer<typeof DeletePropertiesSchema>;
@@ -56,12 +66,18 @@ export function parseOldProperties(raw: unknown, current: RegistrarProperties): 
   if (strict.success) return strict.data;
   const loose = DeletePropertiesSchema.safeParse(raw);
   const readable = loose.success ? loose.data : undefined;
+  const targets = readable?.Targets ? TargetsSchema.safeParse(readable.Targets) : undefined;
+  const { Target: _target, Targets: _targets, ...rest } = current;
   return {
-    ...current,
+    ...rest,
     OrgUrl: readable?.OrgUrl ?? current.OrgUrl,
-    Target: readable?.Target
-      ? { AuthorizationServer: readable.Target.AuthorizationServer, Policy: readable.Target.Policy, Rule: readable.Target.Rule }
-      : current.Target,
+    ...(readable?.Target
+      ? { Target: { AuthorizationServer: readable.Target.AuthorizationServer, Policy: readable.Target.Policy, Rule: readable.Target.Rule } }
+      : targets?.success
+        ? { Targets: targets.data }
+        : current.Targets
+          ? { Targets: current.Targets }
+          : { Target: current.Target }),
     ApiKeyVersion: `${current.ApiKeyVersion} (previous version unknown)`,
   };
 }

@@ -35,7 +35,15 @@ export const REGISTRAR_ATTRIBUTES = {
    * CloudFormation hands Data to no later event, so the registrar keeps the id on its hook in Okta.
    */
   previousHookId: 'PreviousHookId',
+  /** How many rules the hook was attached to (the ids above are the first one's). */
+  ruleCount: 'RuleCount',
 } as const;
+
+/** The targets of the properties, one form: the single `Target` is a list of one. */
+export function targetsOf(properties: { readonly Target?: HookTarget | undefined; readonly Targets?: readonly TargetSpec[] | undefined }): TargetSpec[] {
+  if (properties.Targets) return [...properties.Targets];
+  return properties.Target ? [properties.Target] : [];
+}
 
 // CloudFormation hands every scalar property over as a string.
 export const CfnBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
@@ -47,6 +55,24 @@ export const HookTargetSchema = z.strictObject({
   Rule: z.string().min(1),
 });
 export type HookTarget = z.infer<typeof HookTargetSchema>;
+
+/**
+ * One entry of `Targets`: a rule (`Rule`), or every rule of the policy but those named in `Except`
+ * (`AllRules`; a rule added to the policy later is attached on the next deploy).
+ */
+export const TargetSpecSchema = z
+  .strictObject({
+    AuthorizationServer: z.string().min(1),
+    Policy: z.string().min(1),
+    Rule: z.string().min(1).optional(),
+    AllRules: CfnBoolean.optional(),
+    Except: z.array(z.string().min(1)).optional(),
+  })
+  .refine((target) => (target.Rule !== undefined) !== (target.AllRules === true), {
+    message: 'give either Rule or AllRules: true',
+  })
+  .refine((target) => target.Except === undefined || target.AllRules === true, { message: 'Except goes with AllRules: true' });
+export type TargetSpec = z.infer<typeof TargetSpecSchema>;
 
 export const HeaderSchema = z.strictObject({ Key: z.string().min(1), Value: z.string() });
 
@@ -64,10 +90,16 @@ export const RegistrarPropertiesSchema = z.object({
   HookUrl: z.string().url(),
   AuthHeader: z.string().min(1).default('Authorization'),
   Headers: z.array(HeaderSchema).default([]),
-  Target: HookTargetSchema,
+  /** The single-target form, as written by the first releases (kept so their stacks update in place). */
+  Target: HookTargetSchema.optional(),
+  /** Several targets, attached all or nothing. Exactly one of `Target` and `Targets` is given. */
+  Targets: z.array(TargetSpecSchema).min(1).optional(),
   ReplaceExistingHook: CfnBoolean.default(false),
   Verify: CfnBoolean.default(true),
   RetainOnDelete: CfnBoolean.default(false),
+}).refine((properties) => (properties.Target === undefined) !== (properties.Targets === undefined), {
+  message: 'give exactly one of Target and Targets',
+  path: ['Targets'],
 });
 export type RegistrarProperties = z.infer<typeof RegistrarPropertiesSchema>;
 /** What `infra/` writes: the schema's input side (booleans and defaults optional). */

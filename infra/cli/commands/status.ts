@@ -1,7 +1,7 @@
 import { OktaApiError } from '../../../lambda/okta/errors.js';
 import type { OktaApi } from '../../../lambda/okta/okta-api.js';
 import { LOGS_READ_SCOPE } from '../../../lambda/okta/scopes.js';
-import { previousHookOf } from '../../../lambda/registrar/hook-definition.js';
+import { previousHookFor, previousHooksOf } from '../../../lambda/registrar/hook-definition.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT, UsageError } from '../cli-error.js';
 import { findDrift, ruleHookId } from '../drift.js';
@@ -51,7 +51,7 @@ export async function status(args: CommandArgs, context: CliContext): Promise<nu
     readOktaLog(api, hook?.id, since, until),
   ]);
   const hooksById = new Map(hooks.map((h) => [h.id, h]));
-  const replaced = hook ? previousHookOf(hook) : undefined;
+  const replaced = hook ? previousHookFor(previousHooksOf(hook), location.ruleId) : undefined;
   const attached = ruleHookId(rule);
   const drift = findDrift({ environment: environment.name, name: deployment.hookName, ...(facts.hookUrl ? { url: facts.hookUrl } : {}) }, {
     ...(hook ? { hook } : {}),

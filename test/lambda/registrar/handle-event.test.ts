@@ -66,6 +66,7 @@ describe('create', () => {
       [REGISTRAR_ATTRIBUTES.policyId]: DEFAULT_RULE.policyId,
       [REGISTRAR_ATTRIBUTES.ruleId]: DEFAULT_RULE.ruleId,
       [REGISTRAR_ATTRIBUTES.previousHookId]: '',
+      [REGISTRAR_ATTRIBUTES.ruleCount]: '1',
     });
   });
 
@@ -138,7 +139,7 @@ describe('create', () => {
     await org.remove(properties, created.PhysicalResourceId);
 
     expect(created.Data![REGISTRAR_ATTRIBUTES.previousHookId]).toBe(foreign);
-    expect(stored.channel.config.headers).toContainEqual({ key: PREVIOUS_HOOK_HEADER, value: foreign });
+    expect(stored.channel.config.headers).toContainEqual({ key: PREVIOUS_HOOK_HEADER, value: `${DEFAULT_RULE.ruleId}=${foreign}` });
     expect(withoutStamp(org.rule())).toEqual(withoutStamp(before));
     expect(org.hookIds()).toEqual([foreign]);
   });

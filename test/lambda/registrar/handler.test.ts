@@ -69,7 +69,7 @@ describe('onEvent', () => {
     await onEvent(event('delete', { ResourceProperties: properties, PhysicalResourceId: created.PhysicalResourceId }), context);
 
     expect(Object.values(created.Data ?? {}).join(' ')).not.toContain('test-api-key');
-    expect(Object.keys(created.Data ?? {}).sort()).toEqual(['AuthorizationServerId', 'HookId', 'PolicyId', 'PreviousHookId', 'RuleId']);
+    expect(Object.keys(created.Data ?? {}).sort()).toEqual(['AuthorizationServerId', 'HookId', 'PolicyId', 'PreviousHookId', 'RuleCount', 'RuleId']);
   });
 
   it('fails with a message naming both orgs when the credentials are for another org than OrgUrl', async () => {

@@ -6,7 +6,7 @@ import type { RuleLocation } from '../../../lambda/okta/okta-api.js';
 import type { OnEventResponse } from '../../../lambda/registrar/cfn-event.js';
 import { readOktaCredentials } from '../../../lambda/registrar/credentials-secret.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
-import { resolveTarget } from '../../../lambda/registrar/target.js';
+import { resolveTargets } from '../../../lambda/registrar/target.js';
 import { SecretsManagerStore } from '../../../lambda/shared/secret-store.js';
 import { loadFixture } from '../../support/fixtures.js';
 
@@ -86,7 +86,7 @@ export async function startSuite(): Promise<Suite> {
     };
     const deps: EventDeps = {
       secrets: store,
-      resolveTarget,
+      resolveTargets,
       verify: FAST_VERIFY,
       sleep: fastSleep,
       now: clock.now,
