@@ -3,6 +3,7 @@ import { describeIssue } from '../lambda/shared/config-issues.js';
 import { deadlineFor, deadlineProblem, HookConfigSchema, type HookConfig } from '../lambda/shared/hook-config.js';
 import { OrgUrlSchema } from '../lambda/okta/credentials.js';
 import { hookAuthProblems } from './hook-auth.js';
+import { targetList, targetProblems, type TargetListEntry } from './targets.js';
 
 /**
  * One environment of `cdk.json` (`context.environments.<name>`), validated before anything is built.
@@ -34,6 +35,28 @@ export const TargetSchema = z.strictObject({
   policy: z.string().min(1),
   rule: z.string().min(1),
 });
+
+/** One entry of `targets`: a rule, or every rule of a policy (`allRules: true`) but those in `except`. */
+export const TargetListEntrySchema = z
+  .strictObject({
+    authorizationServer: z.string().min(1),
+    policy: z.string().min(1),
+    rule: z.string().min(1).optional(),
+    allRules: z.literal(true).optional(),
+    except: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .superRefine((target, ctx) => {
+    if ((target.rule === undefined) === (target.allRules === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['rule'], message: 'give either rule or allRules: true' });
+    } else if (target.except !== undefined && target.allRules === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['except'], message: 'except goes with allRules: true' });
+    }
+  })
+  .transform((target): TargetListEntry => {
+    const { authorizationServer, policy } = target;
+    if (target.rule !== undefined) return { authorizationServer, policy, rule: target.rule };
+    return { authorizationServer, policy, allRules: true, ...(target.except ? { except: target.except } : {}) };
+  });
 
 export const AlarmsSchema = z
   .strictObject({
@@ -73,7 +96,8 @@ export const EnvironmentSchema = z.strictObject({
   credentialsSecret: z
     .string()
     .refine((value) => SECRET_ARN.test(value) || SECRET_NAME.test(value), 'is neither a secret name nor a Secrets Manager secret ARN'),
-  target: TargetSchema,
+  target: TargetSchema.optional(),
+  targets: z.array(TargetListEntrySchema).min(1).optional(),
   hookName: z.string().min(1).max(255).optional(),
   hook: HookConfigSchema,
   auth: AuthSchema.default({ type: 'apiKey' }),
@@ -120,6 +144,10 @@ const FIXES: Record<string, string> = {
   credentialsSecret:
     'set the name or full ARN of the Secrets Manager secret that holds the Okta credentials (see "Deploy to AWS" in the README)',
   target: 'set {"authorizationServer", "policy", "rule"}, each an id or an exact name',
+  targets:
+    'set a list of {"authorizationServer", "policy", "rule"}, or {"authorizationServer", "policy", "allRules": true, "except": ["rule name"]} for every rule of a policy',
+  allRules: 'set true for every rule of the policy, or give rule instead',
+  except: 'set the names of the rules of the policy to leave alone, e.g. ["Legacy apps"]',
   authorizationServer: 'set the authorization server id, or its name ("default" for the default server)',
   policy: 'set the access policy id or exact name, e.g. "Default Policy"',
   rule: 'set the policy rule id or exact name, e.g. "Default Policy Rule"',
@@ -180,7 +208,7 @@ export function environmentNames(context: Readonly<Record<string, unknown>>): st
 
 /** Checks that need more than one key. */
 function crossChecks(config: z.output<typeof EnvironmentSchema>, raw: Record<string, unknown>, prefix: string): string[] {
-  const problems: string[] = [];
+  const problems: string[] = targetProblems(config).map((problem) => `${prefix}: ${problem}`);
   const { reservedConcurrency, provisionedConcurrency } = config;
   if (typeof reservedConcurrency === 'number' && provisionedConcurrency !== undefined && provisionedConcurrency > reservedConcurrency) {
     problems.push(
@@ -190,7 +218,7 @@ function crossChecks(config: z.output<typeof EnvironmentSchema>, raw: Record<str
   const rawHook = (raw['hook'] ?? {}) as Record<string, unknown>;
   const deadline = 'deadlineMs' in rawHook ? deadlineProblem(config.hook.deadlineMs, config.timeoutSeconds * 1000) : undefined;
   if (deadline) problems.push(`${prefix}.hook.deadlineMs: ${deadline}`);
-  problems.push(...hookAuthProblems(config.auth, config.target.authorizationServer, config.hook.authHeader, `${prefix}.auth`));
+  problems.push(...hookAuthProblems(config.auth, targetList(config).map((t) => t.authorizationServer), config.hook.authHeader, `${prefix}.auth`));
   return problems;
 }
 

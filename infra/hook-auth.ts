@@ -33,19 +33,19 @@ const SERVER_ID = /^(default|aus[A-Za-z0-9]{5,})$/;
 const DEFAULT_SERVER_AUDIENCE = 'api://default';
 
 /**
- * What is wrong with `auth` for a hook attached to a rule on `targetServer`, each problem naming the
+ * What is wrong with `auth` for a hook attached to rules on `targetServers`, each problem naming the
  * key (under `prefix`) and the fix. What can only be known in Okta (the server's audience when it is
  * not the default, a server named rather than given by id) is left to the deploy.
  */
-export function hookAuthProblems(auth: OktaHookAuthProps, targetServer: string, authHeader: string, prefix = 'auth'): string[] {
+export function hookAuthProblems(auth: OktaHookAuthProps, targetServers: readonly string[], authHeader: string, prefix = 'auth'): string[] {
   if (auth.type === 'apiKey') return [];
   const problems: string[] = [];
   const server = auth.authorizationServer;
   if (!SERVER_ID.test(server)) {
     problems.push(`${prefix}.authorizationServer: '${server}' is not an authorization server id: set the id (aus…, or default) of the server that issues the hook's tokens, as the hook derives the token issuer from it`);
-  } else if (server === targetServer) {
+  } else if (targetServers.includes(server)) {
     problems.push(
-      `${prefix}.authorizationServer: '${server}' is also the server whose rule calls the hook (target.authorizationServer): to call the hook Okta needs a token from that server, and issuing that token calls the hook again. Issue the hook's tokens from another custom authorization server`,
+      `${prefix}.authorizationServer: '${server}' is also a server whose rule calls the hook (a target's authorizationServer): to call the hook Okta needs a token from that server, and issuing that token calls the hook again. Issue the hook's tokens from another custom authorization server`,
     );
   }
   if (!SCOPE_TOKEN.test(auth.scope)) problems.push(`${prefix}.scope: '${auth.scope}' is not one OAuth scope: use letters, digits and :._- without spaces, e.g. okta-token-hook:invoke`);

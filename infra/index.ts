@@ -1,7 +1,8 @@
 // The okta-token-hook package: what a CDK app (this repository's infra/app.ts among them) may import.
 export { OktaTokenHook, OktaTokenHookPropsError, DEFAULT_HOOK_TIMEOUT, LIVE_ALIAS, type OktaTokenHookProps } from './constructs/okta-token-hook.js';
-export type { HookTargetProps } from './constructs/hook-registration.js';
 export type { OktaHookAuthProps } from './hook-auth.js';
+export type { HookTargetProps, HookTargetsEntry } from './constructs/hook-registration.js';
+export type { PolicyRulesTargetProps } from './targets.js';
 export type { HookMonitoringOptions } from './constructs/hook-alarms.js';
 export {
   EnvironmentConfigError,

@@ -42,6 +42,7 @@ export class OktaTokenHookStack extends Stack {
       orgUrl: environment.orgUrl,
       credentialsSecret: importSecret(this, 'OktaCredentials', environment.credentialsSecret),
       target: environment.target,
+      targets: environment.targets,
       hookName: environment.hookName,
       hookConfig: environment.hook,
       auth: environment.auth,

@@ -1,7 +1,9 @@
 import type { OktaApi, RuleLocation } from '../../lambda/okta/okta-api.js';
-import { resolveRuleLocation } from '../../lambda/okta/resolve-target.js';
+import { resolveTargets } from '../../lambda/okta/resolve-target.js';
 import { TOKEN_HOOK_TYPE, type InlineHook } from '../../lambda/okta/schemas.js';
 import type { EnvironmentConfig } from '../config.js';
+import { targetList } from '../targets.js';
+import { CliError } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
 import { resolveOktaCredentials } from './credentials.js';
 import { deployedFacts, type DeployedFacts } from './deployment.js';
@@ -44,12 +46,14 @@ export async function findHook(
   return { hook: byId ?? hooks.find((h) => h.name === deployment.hookName), hooks };
 }
 
-/** The rule the deployment recorded, else the environment's target resolved by name. */
+/** The rule the deployment recorded, else the environment's first target resolved by name. */
 export async function resolveTarget(deployment: LiveDeployment): Promise<RuleLocation> {
-  return deployment.facts.rule ?? resolveRuleLocation(deployment.api, deployment.environment.target);
+  if (deployment.facts.rule) return deployment.facts.rule;
+  const [first] = await resolveTargets(deployment.api, targetList(deployment.environment));
+  if (!first) throw new CliError(`the targets of environment ${deployment.environment.name} name no rule in okta: check them in cdk.json`);
+  return first.location;
 }
 
-export function describeTarget(deployment: LiveDeployment, location: RuleLocation): string {
-  const { authorizationServer, policy, rule } = deployment.environment.target;
-  return `'${rule}' (${location.ruleId}) in policy '${policy}' (${location.policyId}) of authorization server '${authorizationServer}' (${location.authServerId})`;
+export function describeTarget(_deployment: LiveDeployment, location: RuleLocation): string {
+  return `${location.ruleId} in policy ${location.policyId} of authorization server ${location.authServerId}`;
 }

@@ -11,6 +11,8 @@ import {
   type RegistrarPropertiesInput,
 } from '../../lambda/shared/contract.js';
 import { functionAssetDir } from './package-assets.js';
+import type { PolicyRulesTargetProps } from '../targets.js';
+import { targetProperties } from '../targets.js';
 import { ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
 
@@ -26,6 +28,9 @@ export interface HookTargetProps {
   readonly rule: string;
 }
 
+/** One entry of `targets`: a rule, or every rule of a policy (`allRules: true`) but those in `except`. */
+export type HookTargetsEntry = HookTargetProps | PolicyRulesTargetProps;
+
 export interface HookRegistrationProps {
   readonly orgUrl: string;
   /** The secret holding the Okta management credentials (SSWS token or service app). */
@@ -36,7 +41,10 @@ export interface HookRegistrationProps {
   readonly hookUrl: string;
   /** The header Okta puts the key in; the hook must read the same one. */
   readonly authHeader: string;
-  readonly target: HookTargetProps;
+  /** One rule (exactly one of `target` and `targets`). */
+  readonly target?: HookTargetProps;
+  /** Several rules, attached all or nothing. */
+  readonly targets?: readonly HookTargetsEntry[];
   readonly replaceExistingHook: boolean;
   readonly verify: boolean;
   readonly retainOnDelete: boolean;
@@ -47,7 +55,7 @@ export interface HookRegistrationProps {
 
 /**
  * The `Custom::OktaTokenHook` resource: the registrar function behind a CDK `Provider` registers the
- * hook with Okta, verifies it and attaches it to the rule, and undoes that on delete. Its properties
+ * hook with Okta, verifies it and attaches it to every target rule (all or nothing), and undoes that on delete. Its properties
  * carry secret ARNs, never secret values.
  */
 export class HookRegistration extends Construct {
@@ -55,6 +63,7 @@ export class HookRegistration extends Construct {
   readonly resource: CustomResource;
   /** The inline hook's id in Okta. */
   readonly hookId: string;
+  /** The ids of the first target rule (of the only one, with `target`). */
   readonly authorizationServerId: string;
   readonly policyId: string;
   readonly ruleId: string;
@@ -106,11 +115,7 @@ export class HookRegistration extends Construct {
       HookName: props.hookName,
       HookUrl: props.hookUrl,
       AuthHeader: props.authHeader,
-      Target: {
-        AuthorizationServer: props.target.authorizationServer,
-        Policy: props.target.policy,
-        Rule: props.target.rule,
-      },
+      ...targetProperties(props),
       ReplaceExistingHook: props.replaceExistingHook,
       Verify: props.verify,
       RetainOnDelete: props.retainOnDelete,

@@ -22,7 +22,8 @@ import { defaultReservedConcurrency } from './hook-ceiling.js';
 import { dashboardNameFor, HookDashboard } from './hook-dashboard.js';
 import { HookOutcomeMetrics, outcomeNamespace } from './hook-outcomes.js';
 import { API_KEY_AUTH_PROPS, hookAuthProblems, runtimeHookAuth, type OktaHookAuthProps } from '../hook-auth.js';
-import { HookRegistration, type HookTargetProps } from './hook-registration.js';
+import { targetList, targetProblems } from '../targets.js';
+import { HookRegistration, type HookTargetProps, type HookTargetsEntry } from './hook-registration.js';
 import { DEFAULT_FUNCTION_MEMORY_MB, ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
 import { tokenHookCode } from './transform-code.js';
@@ -47,10 +48,19 @@ export interface OktaTokenHookProps {
    */
   readonly credentialsSecret: secretsmanager.ISecret;
   /**
-   * The access-policy rule the hook is attached to, each part an id or an exact name. One rule today; a
-   * list will come as a separate `targets` prop, so this one keeps its meaning.
+   * The access-policy rule the hook is attached to, each part an id or an exact name. Give this or
+   * `targets`.
+   * @default - none: `targets` names the rules
    */
-  readonly target: HookTargetProps;
+  readonly target?: HookTargetProps;
+  /**
+   * Several rules, across policies and authorization servers, attached all or nothing: each a rule
+   * (`{ authorizationServer, policy, rule }`), or every rule of a policy but some
+   * (`{ authorizationServer, policy, allRules: true, except: ['Rule name'] }`; a rule added to the
+   * policy later shows as drift in `status` and is attached on the next deploy). Give this or `target`.
+   * @default - none: `target` names the rule
+   */
+  readonly targets?: readonly HookTargetsEntry[];
   /** The inline hook's name in Okta; names are unique per org. */
   readonly hookName: string;
   /**
@@ -219,7 +229,8 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
       hookName: props.hookName,
       hookUrl: this.url,
       authHeader: this.hookConfig.authHeader,
-      target: props.target,
+      ...(props.target ? { target: props.target } : {}),
+      ...(props.targets ? { targets: props.targets } : {}),
       replaceExistingHook: props.replaceExistingHook ?? false,
       verify: props.verify ?? true,
       retainOnDelete: props.retainOnDelete ?? false,
@@ -284,7 +295,7 @@ function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: H
   const parsed = HookConfigSchema.safeParse(props.hookConfig);
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, { schema: HookConfigSchema, input: props.hookConfig, prefix: 'hookConfig' })));
   const auth = props.auth ?? API_KEY_AUTH_PROPS;
-  if (parsed.success) problems.push(...hookAuthProblems(auth, props.target.authorizationServer, parsed.data.authHeader));
+  if (parsed.success) problems.push(...hookAuthProblems(auth, targetList(props).map((t) => t.authorizationServer), parsed.data.authHeader));
   if (parsed.success) {
     const authBytes = auth.type === 'oauth2' ? Buffer.byteLength(HOOK_ENV.hookAuth + JSON.stringify(runtimeHookAuth(props.orgUrl, auth))) : 0;
     const bytes =
@@ -333,6 +344,7 @@ function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: H
     props.reservedConcurrency === 'unreserved'
       ? undefined
       : (given ?? defaultReservedConcurrency({ timeoutSeconds, ...(rate !== undefined ? { expectedTokensPerSecond: rate } : {}), ...(provisioned !== undefined ? { provisionedConcurrency: provisioned } : {}) }));
+  problems.push(...targetProblems(props));
   if (props.hookName.length < 1 || props.hookName.length > 255) {
     problems.push(`hookName must be 1 to 255 characters, got ${props.hookName.length}`);
   }

@@ -38,7 +38,7 @@ describe('loadEnvironment', () => {
     const environment = loadEnvironment(cdkContext, 'example');
 
     expect(environment.name).toBe('example');
-    expect(environment.target.rule).toBe('Default Policy Rule');
+    expect(environment.target?.rule).toBe('Default Policy Rule');
     expect(environment.hook.rules.length).toBeGreaterThan(0);
   });
 

@@ -5,6 +5,7 @@ import { CUSTOM_RESOURCE_TYPE, REGISTRAR_ATTRIBUTES, type RegistrarPropertiesInp
 import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.js';
 import { loadProjectEnvironment } from '../../cli/environment.js';
 import type { EnvironmentConfig } from '../../config.js';
+import { describeTargetEntry, targetList, targetProperties, type TargetListEntry } from '../../targets.js';
 import { startFunctionUrlEmulator, type FunctionUrlEmulator } from '../function-url-emulator.js';
 import { startOktaSimulator } from '../okta-simulator/index.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../secrets-manager/index.js';
@@ -86,7 +87,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       async () => loadProjectEnvironment(REPO_ROOT, options.environment ?? 'example'),
       (e) => [
         `hook '${e.hookName}', failure mode ${e.hook.failureMode}, claim rules: ${e.hook.rules.map((r) => r.name).join(', ') || 'none'}`,
-        `target: rule '${e.target.rule}' of policy '${e.target.policy}' on authorization server '${e.target.authorizationServer}'`,
+        ...targetList(e).map((t) => `target: ${describeTargetEntry(t)}`),
       ],
     );
 
@@ -154,7 +155,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       HookUrl: hookUrl,
       AuthHeader: env.hook.authHeader,
       Headers: [],
-      Target: { AuthorizationServer: env.target.authorizationServer, Policy: env.target.policy, Rule: env.target.rule },
+      ...targetProperties(env),
       ReplaceExistingHook: env.replaceExistingHook,
       Verify: env.verify,
     };
@@ -181,7 +182,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       'minting tokens for two sample clients through the simulator',
       async () => {
         const results = [];
-        for (const sample of sampleMints(env.target.authorizationServer)) {
+        for (const sample of sampleMints((targetList(env)[0] as TargetListEntry).authorizationServer)) {
           results.push({ sample, result: await sim.mintTokens(sample.request) });
         }
         return results;
