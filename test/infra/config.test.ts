@@ -196,6 +196,51 @@ describe('loadEnvironment', () => {
     expect(problems.join('\n')).toContain('https');
   });
 
+  it('loads a list of targets: rules by id or name, and every rule of a policy but some', () => {
+    const { target: _single, ...rest } = minimal;
+    const targets = [
+      { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' },
+      { authorizationServer: 'Partner API', policy: 'Web Apps Policy', allRules: true, except: ['Admins'] },
+    ];
+
+    const environment = loadEnvironment(contextWith({ prod: { ...rest, targets } }), 'prod');
+
+    expect(environment.target).toBeUndefined();
+    expect(environment.targets).toEqual(targets);
+  });
+
+  it('wants exactly one of target and targets', () => {
+    const { target, ...rest } = minimal;
+
+    expect(problemsOf(rest)).toEqual(['environments.prod: give exactly one of target (one rule) and targets (a list of rules)']);
+    expect(problemsOf({ ...minimal, targets: [target] })).toEqual([
+      'environments.prod: give exactly one of target (one rule) and targets (a list of rules)',
+    ]);
+  });
+
+  it('refuses at synth a rule named twice in the same spelling, or named beside every rule of its policy', () => {
+    const { target, ...rest } = minimal;
+    const every = { authorizationServer: 'default', policy: 'Default Policy', allRules: true };
+
+    expect(problemsOf({ ...rest, targets: [target, { ...target }] })).toEqual([
+      "environments.prod: targets[0] and targets[1] both name rule 'Default Policy Rule' of policy 'Default Policy': remove one",
+    ]);
+    expect(problemsOf({ ...rest, targets: [every, target] })).toEqual([
+      "environments.prod: targets[0] and targets[1] both name rule 'Default Policy Rule' of policy 'Default Policy' (allRules takes it): remove the single one, or add it to except",
+    ]);
+  });
+
+  it('names the fix of a target that gives both rule and allRules, or except without allRules', () => {
+    const { target, ...rest } = minimal;
+
+    expect(problemsOf({ ...rest, targets: [{ ...target, allRules: true }] })).toEqual([
+      'environments.prod.targets[0].rule: give either rule or allRules: true: set the policy rule id or exact name, e.g. "Default Policy Rule"',
+    ]);
+    expect(problemsOf({ ...rest, targets: [{ ...target, except: ['Admins'] }] })).toEqual([
+      'environments.prod.targets[0].except: except goes with allRules: true: set the names of the rules of the policy to leave alone, e.g. ["Legacy apps"]',
+    ]);
+  });
+
   it('refuses an environment name that cannot be part of a stack name', () => {
     const problems = problemsOf(minimal, 'prod_eu');
 

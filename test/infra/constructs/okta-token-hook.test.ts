@@ -232,6 +232,31 @@ describe('OktaTokenHook', () => {
     });
   });
 
+  it('writes a list of targets as Targets, booleans and all, and no single Target', () => {
+    const { template } = build({
+      target: undefined,
+      targets: [
+        { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' },
+        { authorizationServer: 'Partner API', policy: 'Web Apps Policy', allRules: true, except: ['Admins'] },
+      ],
+    });
+
+    const properties = Object.values(template.findResources(CUSTOM_RESOURCE_TYPE))[0]!['Properties'];
+
+    expect(properties['Target']).toBeUndefined();
+    expect(properties['Targets']).toEqual([
+      { AuthorizationServer: 'default', Policy: 'Default Policy', Rule: 'Default Policy Rule' },
+      { AuthorizationServer: 'Partner API', Policy: 'Web Apps Policy', AllRules: true, Except: ['Admins'] },
+    ]);
+  });
+
+  it('refuses both target and targets, and the same rule named twice', () => {
+    const target = { authorizationServer: 'default', policy: 'Default Policy', rule: 'Default Policy Rule' };
+
+    expect(() => build({ targets: [target] })).toThrow(/give exactly one of target \(one rule\) and targets/);
+    expect(() => build({ target: undefined, targets: [target, target] })).toThrow(/targets\[0\] and targets\[1\] both name rule 'Default Policy Rule'/);
+  });
+
   it('writes properties the registrar accepts', () => {
     const { template } = built();
     const resources = template.findResources(CUSTOM_RESOURCE_TYPE);

@@ -1,10 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SEED } from '../../../infra/local/okta-simulator/index.js';
 import { startSuite, type Org, type Suite } from './harness.js';
 
 /**
  * Okta calls per operation, counted at the simulator (design.md budgets): a no-op update writes
  * nothing; a create makes at most 6 management calls, the target lookups included, plus the
- * verification. The lookups are also counted apart: two for the `default` server.
+ * verification. The lookups are also counted apart: two for the `default` server. With N targets a
+ * create makes at most 2 + 3N management calls (the hook; per rule a read, the PUT, a read back) plus
+ * one verification, and the lookups: one per authorization server (two by name) and one per policy.
  */
 
 const LOOKUPS = new Set(['getAuthorizationServer', 'listAuthorizationServers', 'listAuthorizationServerPolicies', 'listAuthorizationServerPolicyRules']);
@@ -49,6 +52,43 @@ describe('Okta calls per operation', () => {
     expect(calls.writes).toBe(2);
     expect(calls.verification).toBe(1);
     expect(calls.lookups).toBe(2);
+  });
+
+  it('creates with N targets in at most 2 + 3N management calls, one verification, one lookup per server and per policy', async () => {
+    const { Target: _single, ...properties } = org.properties();
+    const targets = [
+      { AuthorizationServer: 'default', Policy: 'Default Policy', Rule: 'Default Policy Rule' },
+      { AuthorizationServer: SEED.partnerServer.id, Policy: SEED.servicePolicy.id, Rule: SEED.serviceWriteRule.id },
+      { AuthorizationServer: SEED.partnerServer.id, Policy: SEED.servicePolicy.id, Rule: SEED.serviceReadRule.id },
+      { AuthorizationServer: SEED.partnerServer.id, Policy: SEED.webPolicy.id, AllRules: 'true' },
+    ];
+
+    await org.create({ ...properties, Targets: targets });
+
+    const calls = count('create with 5 rules on 2 servers');
+    expect(calls.management).toBeLessThanOrEqual(2 + 3 * 5);
+    expect(calls.writes).toBe(1 + 5);
+    expect(calls.verification).toBe(1);
+    expect(calls.lookups).toBe(2 + 3);
+  });
+
+  it('makes no Okta write on a no-op update with several targets', async () => {
+    const { Target: _single, ...rest } = org.properties();
+    const properties = {
+      ...rest,
+      Targets: [
+        { AuthorizationServer: 'default', Policy: 'Default Policy', Rule: 'Default Policy Rule' },
+        { AuthorizationServer: 'Partner API', Policy: 'Web Apps Policy', AllRules: 'true', Except: ['Admins'] },
+      ],
+    };
+    const created = await org.create(properties);
+    org.sim.resetCalls();
+
+    await org.update(properties, properties, created.PhysicalResourceId);
+
+    const calls = count('no-op update with 2 targets');
+    expect(calls.writes).toBe(0);
+    expect(calls.verification).toBe(0);
   });
 
   it('skips /execute when verification is turned off', async () => {
