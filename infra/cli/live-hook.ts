@@ -54,6 +54,9 @@ export async function resolveTarget(deployment: LiveDeployment): Promise<RuleLoc
   return first.location;
 }
 
-export function describeTarget(_deployment: LiveDeployment, location: RuleLocation): string {
-  return `${location.ruleId} in policy ${location.policyId} of authorization server ${location.authServerId}`;
+export function describeTarget(deployment: LiveDeployment, location: RuleLocation): string {
+  const target = deployment.environment.target;
+  if (!target) return `${location.ruleId} in policy ${location.policyId} of authorization server ${location.authServerId}`;
+  const { authorizationServer, policy, rule } = target;
+  return `'${rule}' (${location.ruleId}) in policy '${policy}' (${location.policyId}) of authorization server '${authorizationServer}' (${location.authServerId})`;
 }
