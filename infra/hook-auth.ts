@@ -45,7 +45,7 @@ export function hookAuthProblems(auth: OktaHookAuthProps, targetServers: readonl
     problems.push(`${prefix}.authorizationServer: '${server}' is not an authorization server id: set the id (aus…, or default) of the server that issues the hook's tokens, as the hook derives the token issuer from it`);
   } else if (targetServers.includes(server)) {
     problems.push(
-      `${prefix}.authorizationServer: '${server}' is also a server whose rule calls the hook (a target's authorizationServer): to call the hook Okta needs a token from that server, and issuing that token calls the hook again. Issue the hook's tokens from another custom authorization server`,
+      `${prefix}.authorizationServer: '${server}' is also the server whose rule calls the hook (target.authorizationServer): to call the hook Okta needs a token from that server, and issuing that token calls the hook again. Issue the hook's tokens from another custom authorization server`,
     );
   }
   if (!SCOPE_TOKEN.test(auth.scope)) problems.push(`${prefix}.scope: '${auth.scope}' is not one OAuth scope: use letters, digits and :._- without spaces, e.g. okta-token-hook:invoke`);
