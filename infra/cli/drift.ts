@@ -13,10 +13,12 @@ export interface ExpectedHook {
 export interface ObservedState {
   readonly hook?: InlineHook;
   readonly rule: AuthorizationServerPolicyRule;
+  /** The rule comes from "every rule of this policy": one that calls no hook was added since the deploy. */
+  readonly fromPolicy?: { readonly name: string };
   readonly hooksById: ReadonlyMap<string, InlineHook>;
 }
 
-export type DriftKind = 'hook-missing' | 'hook-inactive' | 'url-differs' | 'rule-detached' | 'other-hook-on-rule';
+export type DriftKind = 'hook-missing' | 'hook-inactive' | 'url-differs' | 'rule-detached' | 'other-hook-on-rule' | 'new-rule';
 
 export interface Drift {
   readonly kind: DriftKind;
@@ -60,7 +62,12 @@ export function findDrift(expected: ExpectedHook, observed: ObservedState): Drif
     }
   }
   const attached = ruleHookId(rule);
-  if (attached === undefined) {
+  if (attached === undefined && observed.fromPolicy) {
+    drift.push({
+      kind: 'new-rule',
+      message: `new rule '${rule.name}' in policy '${observed.fromPolicy.name}' does not call the hook: run npx cdk deploy -c env=${expected.environment} to attach it (or add it to except)`,
+    });
+  } else if (attached === undefined) {
     drift.push({
       kind: 'rule-detached',
       message: `rule '${rule.name}' calls no hook: tokens are issued without the claims; ${redeploy}`,

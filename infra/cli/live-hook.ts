@@ -1,5 +1,5 @@
 import type { OktaApi, RuleLocation } from '../../lambda/okta/okta-api.js';
-import { resolveTargets } from '../../lambda/okta/resolve-target.js';
+import { resolveTargets, type TargetRule } from '../../lambda/okta/resolve-target.js';
 import { TOKEN_HOOK_TYPE, type InlineHook } from '../../lambda/okta/schemas.js';
 import type { EnvironmentConfig } from '../config.js';
 import { targetList } from '../targets.js';
@@ -52,6 +52,22 @@ export async function resolveTarget(deployment: LiveDeployment): Promise<RuleLoc
   const [first] = await resolveTargets(deployment.api, targetList(deployment.environment));
   if (!first) throw new CliError(`the targets of environment ${deployment.environment.name} name no rule in okta: check them in cdk.json`);
   return first.location;
+}
+
+/**
+ * Every rule the environment's targets name, as Okta holds them now (`allRules` expanded: a rule added
+ * since the deploy is among them). A single target uses the rule the deployment recorded when known.
+ */
+export async function resolveRules(deployment: LiveDeployment): Promise<TargetRule[]> {
+  const { environment, facts, api } = deployment;
+  if (environment.target && facts.rule) {
+    const { authServerId, policyId, ruleId } = facts.rule;
+    const rule = await api.getPolicyRule(authServerId, policyId, ruleId);
+    return [{ location: facts.rule, rule, target: 0, label: describeTarget(deployment, facts.rule) }];
+  }
+  const rules = await resolveTargets(api, targetList(environment));
+  if (!environment.target) return rules;
+  return rules.map((r) => ({ ...r, label: describeTarget(deployment, r.location) }));
 }
 
 export function describeTarget(deployment: LiveDeployment, location: RuleLocation): string {

@@ -5,7 +5,8 @@ import { previousHookFor, previousHooksOf } from '../../../lambda/registrar/hook
 import type { CliContext } from '../cli-context.js';
 import { EXIT, UsageError } from '../cli-error.js';
 import { findDrift, ruleHookId } from '../drift.js';
-import { connect, describeTarget, findHook, resolveTarget } from '../live-hook.js';
+import { isPolicyTarget, targetList } from '../../targets.js';
+import { connect, findHook, resolveRules } from '../live-hook.js';
 import type { CommandArgs } from '../main.js';
 import { FINDINGS, hookEventsFilter, parseSince, summarizeOktaLog, type OktaLogReport } from '../okta-log.js';
 
@@ -45,19 +46,22 @@ export async function status(args: CommandArgs, context: CliContext): Promise<nu
   if (!since) throw new UsageError(`--since takes a duration (30m, 24h, 7d) or an ISO 8601 time, got '${sinceText}'`);
   const deployment = await connect(args, context);
   const { environment, facts, api } = deployment;
-  const [{ hook, hooks }, location] = await Promise.all([findHook(deployment), resolveTarget(deployment)]);
-  const [rule, log] = await Promise.all([
-    api.getPolicyRule(location.authServerId, location.policyId, location.ruleId),
-    readOktaLog(api, hook?.id, since, until),
-  ]);
+  const [{ hook, hooks }, rules] = await Promise.all([findHook(deployment), resolveRules(deployment)]);
+  const log = await readOktaLog(api, hook?.id, since, until);
   const hooksById = new Map(hooks.map((h) => [h.id, h]));
-  const replaced = hook ? previousHookFor(previousHooksOf(hook), location.ruleId) : undefined;
-  const attached = ruleHookId(rule);
-  const drift = findDrift({ environment: environment.name, name: deployment.hookName, ...(facts.hookUrl ? { url: facts.hookUrl } : {}) }, {
-    ...(hook ? { hook } : {}),
-    rule,
-    hooksById,
+  const recorded = hook ? previousHooksOf(hook) : new Map<string, string>();
+  const targets = targetList(environment);
+  const expected = { environment: environment.name, name: deployment.hookName, ...(facts.hookUrl ? { url: facts.hookUrl } : {}) };
+  const perRule = rules.map(({ location, rule, label, target }) => {
+    const entry = targets[target];
+    const fromPolicy = entry && isPolicyTarget(entry) ? { name: entry.policy } : undefined;
+    const ruleDrift = findDrift(expected, { ...(hook ? { hook } : {}), rule, hooksById, ...(fromPolicy ? { fromPolicy } : {}) });
+    return { location, rule, label, replaced: previousHookFor(recorded, location.ruleId), attached: ruleHookId(rule), drift: ruleDrift };
   });
+  // Drift of the hook itself shows once, not once per rule.
+  const drift = [...new Map(perRule.flatMap((r) => r.drift).map((d) => [d.message, d])).values()];
+  const first = perRule[0];
+  const replaced = first?.replaced;
   const code = drift.length ? EXIT.problem : log.readable && log.failures > 0 ? EXIT.failures : EXIT.ok;
   const verdict = code === EXIT.problem ? 'drift' : code === EXIT.failures ? 'failures' : 'healthy';
 
@@ -71,7 +75,8 @@ export async function status(args: CommandArgs, context: CliContext): Promise<nu
           exitCode: code,
           hook: hook ? { id: hook.id, name: hook.name, status: hook.status, uri: hook.channel.config.uri, replaces: replaced ?? null } : null,
           deployedUrl: facts.hookUrl ?? null,
-          rule: { ...location, name: rule.name, status: rule.status ?? null, hookId: attached ?? null },
+          rule: first ? { ...first.location, name: first.rule.name, status: first.rule.status ?? null, hookId: first.attached ?? null } : null,
+          rules: perRule.map((r) => ({ ...r.location, name: r.rule.name, status: r.rule.status ?? null, hookId: r.attached ?? null, replaces: r.replaced ?? null })),
           drift,
           oktaLog: { since, until, ...log },
         },
@@ -88,15 +93,17 @@ export async function status(args: CommandArgs, context: CliContext): Promise<nu
   out('');
   out(field('hook', hook ? `${hook.name} (${hook.id}), ${hook.status}` : `${deployment.hookName}: not found in okta`));
   if (hook) out(field('  calls', hook.channel.config.uri));
-  if (replaced) {
-    const name = hooksById.get(replaced)?.name;
-    out(field('  replaces', `hook ${replaced}${name ? ` (${name})` : ''} on the rule; destroying the stack puts it back`));
-  }
   out(field('  deployed', facts.hookUrl ?? 'unknown: give --hook-url or an outputs file (cdk deploy --outputs-file) to compare'));
-  out(field('rule', describeTarget(deployment, location)));
-  const attachedName = attached ? hooksById.get(attached)?.name : undefined;
-  out(field('  calls', attached ? `hook ${attached}${attachedName ? ` (${attachedName})` : ''}` : 'no hook'));
-  out(field('  status', rule.status ?? 'unknown'));
+  for (const r of perRule) {
+    out(field('rule', r.label));
+    const attachedName = r.attached ? hooksById.get(r.attached)?.name : undefined;
+    out(field('  calls', r.attached ? `hook ${r.attached}${attachedName ? ` (${attachedName})` : ''}` : 'no hook'));
+    out(field('  status', r.rule.status ?? 'unknown'));
+    if (r.replaced) {
+      const name = hooksById.get(r.replaced)?.name;
+      out(field('  replaces', `hook ${r.replaced}${name ? ` (${name})` : ''} on the rule; destroying the stack puts it back`));
+    }
+  }
   out('');
   printLog(out, log, since, sinceText);
 
