@@ -113,3 +113,31 @@ describe('okta-token-hook status', () => {
     expect(result.stderr).not.toContain(token);
   });
 });
+
+describe('okta-token-hook status with several targets', () => {
+  let org: SimulatedOrg;
+
+  beforeEach(async () => {
+    org = await simulatedOrg();
+  });
+
+  afterEach(async () => {
+    await org.close();
+  });
+
+  it('reports each target rule, and a rule of an allRules policy that does not call the hook as a new rule', async () => {
+    const { SEED } = await import('../../../infra/local/okta-simulator/index.js');
+    const writers = { authServerId: SEED.partnerServer.id, policyId: SEED.servicePolicy.id, ruleId: SEED.serviceWriteRule.id };
+    await setRuleHook(org.api, writers, org.hookId);
+
+    const drifted = await runCli(['status', '--env', 'multi'], { cwd: projectDir(), env: org.env });
+    await setRuleHook(org.api, { ...writers, ruleId: SEED.serviceReadRule.id }, org.hookId);
+    const synced = await runCli(['status', '--env', 'multi'], { cwd: projectDir(), env: org.env });
+
+    expect(drifted.code).toBe(3);
+    expect(drifted.stdout).toContain("new-rule: new rule 'Partner readers' in policy 'Service Policy' does not call the hook");
+    expect(synced.code).toBe(0);
+    expect(synced.stdout.match(/^rule /gm)).toHaveLength(3);
+    expect(synced.stdout).toMatch(/in sync: okta matches the deployment/);
+  });
+});
