@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: { alias: { 'okta-token-hook': fileURLToPath(new URL('./infra/index.ts', import.meta.url)) } },
   test: {
     environment: 'node',
+    globalSetup: ['test/support/run-temp-dir.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: more workers only add contention for the simulator-backed suites.
