@@ -9,10 +9,12 @@ import { startSandbox, type Sandbox } from './sandbox/run-sandbox.js';
  * which runs the registrar's delete path and shows the rule restored.
  */
 
-const USAGE = `usage: npm start -- [--env NAME] [--okta-port PORT] [--hook-port PORT] [--verbose]
+const USAGE = `usage: npm start -- [--env NAME] [--okta-port PORT] [--hook-port PORT] [--watch] [--verbose]
   --env NAME         environment in cdk.json whose claim rules and target are used (default: example)
   --okta-port PORT   port of the Okta simulator (default: any free port)
   --hook-port PORT   port of the hook's Function URL emulator (default: any free port)
+  --watch            reload the hook when lambda/token-hook/transform.ts or cdk.json is saved, and mint
+                     the sample tokens again (the simulator and the registration stay)
   --verbose          also show the JSON log lines of the hook and the registrar`;
 
 /** The delete path takes well under a second locally; past this something is wrong, and the process ends anyway. */
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
         'okta-port': { type: 'string' },
         'hook-port': { type: 'string' },
         verbose: { type: 'boolean' },
+        watch: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
   try {
     sandbox = await startSandbox({
       write,
+      watch: values.watch ?? false,
       ...(values.env !== undefined ? { environment: values.env } : {}),
       ...(oktaPort !== undefined ? { oktaPort } : {}),
       ...(hookPort !== undefined ? { hookPort } : {}),

@@ -4,10 +4,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HOOK_ENV } from '../../../lambda/shared/contract.js';
 import type { HookConfig } from '../../../lambda/shared/hook-config.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../../lambda/token-hook/function-url.js';
-import { bundleLocally, LAMBDA_BUNDLING } from '../../bundling.js';
+import { bundleLocally, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING } from '../../bundling.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HOOK_ENTRY = join(REPO_ROOT, 'lambda/token-hook/handler.ts');
+/** This repository's transform, what every environment of cdk.json runs. */
+export const REPO_TRANSFORM = join(REPO_ROOT, 'lambda/token-hook/transform.ts');
 // Inside the repo so the bundle's external `@aws-sdk/*` imports resolve from node_modules, the way the
 // Lambda runtime provides them: the bundle stays byte-for-byte what CDK ships.
 const CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/okta-token-hook');
@@ -39,17 +41,23 @@ function removeStaleBundles(): void {
 }
 
 /**
- * Bundles the hook with the options CDK uses and loads it as Lambda would: its environment variables
- * set first, then the module imported, which reads its key from Secrets Manager during import (at the
- * endpoint in `AWS_ENDPOINT_URL_SECRETS_MANAGER`).
+ * Bundles the hook and its transform (`transform`, default this repository's) as the construct does,
+ * and loads it as Lambda would: its environment variables set first, then the module imported, which
+ * reads its key from Secrets Manager during import (at the endpoint in `AWS_ENDPOINT_URL_SECRETS_MANAGER`).
+ * Each load is a fresh directory, so a reload imports the new code.
  */
-export async function loadBundledHook(options: { apiKeySecretArn: string; config: HookConfig }): Promise<BundledHook> {
+export async function loadBundledHook(options: { apiKeySecretArn: string; config: HookConfig; transform?: string }): Promise<BundledHook> {
   removeStaleBundles();
   const dir = join(CACHE_DIR, `sandbox-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, LAMBDA_BUNDLING.outputFile);
   try {
-    const bytes = await bundleLocally(HOOK_ENTRY, outfile);
+    // Two files, as the construct deploys them: the hook, and the transform beside it.
+    const [hookBytes, transformBytes] = await Promise.all([
+      bundleLocally(HOOK_ENTRY, outfile, { transformBeside: true }),
+      bundleLocally(options.transform ?? REPO_TRANSFORM, join(dir, HOOK_TRANSFORM_FILE)),
+    ]);
+    const bytes = hookBytes + transformBytes;
     process.env[HOOK_ENV.apiKeySecretArn] = options.apiKeySecretArn;
     process.env[HOOK_ENV.hookConfig] = JSON.stringify(options.config);
     const module = (await import(pathToFileURL(outfile).href)) as Pick<BundledHook, 'handler'>;

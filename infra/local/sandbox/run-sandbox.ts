@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CUSTOM_RESOURCE_TYPE, REGISTRAR_ATTRIBUTES, type RegistrarPropertiesInput } from '../../../lambda/shared/contract.js';
 import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.js';
@@ -9,15 +10,17 @@ import { describeTargetEntry, targetList, targetProperties, type TargetListEntry
 import { startFunctionUrlEmulator, type FunctionUrlEmulator } from '../function-url-emulator.js';
 import { startOktaSimulator } from '../okta-simulator/index.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../secrets-manager/index.js';
-import { loadBundledHook, type BundledHook } from './bundled-hook.js';
+import { loadBundledHook, REPO_TRANSFORM, type BundledHook } from './bundled-hook.js';
 import { describeHookCall } from './hook-call-line.js';
 import { Progress } from './progress.js';
 import { ruleHookOf, rulesOf, sameRule } from './rule-snapshot.js';
 import { renderMint, sampleMints } from './sample-tokens.js';
 import { tryItText } from './try-it.js';
+import { watchSources } from './watch-sources.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const STEPS = 6;
+const clock = (): string => new Date().toISOString().slice(11, 19);
 
 export interface SandboxOptions {
   /** Environment in cdk.json whose claim rules and target the sandbox uses. @default 'example' */
@@ -28,6 +31,15 @@ export interface SandboxOptions {
   readonly hookPort?: number;
   /** Writes output; lines end with '\n'. */
   readonly write: (text: string) => void;
+  /**
+   * Re-bundle and reload the hook when the transform or cdk.json changes, and mint the sample tokens
+   * again; the simulator and the registration stay. @default false
+   */
+  readonly watch?: boolean;
+  /** The directory holding cdk.json. @default the repository */
+  readonly projectDir?: string;
+  /** The transform module. @default lambda/token-hook/transform.ts */
+  readonly transform?: string;
 }
 
 /** The rule the hook is attached to, and whether it is back as it was; printed when the sandbox stops. */
@@ -80,11 +92,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     closers.length = 0;
   };
   let live = false;
+  const projectDir = options.projectDir ?? REPO_ROOT;
+  const envName = options.environment ?? 'example';
+  const transform = options.transform ?? REPO_TRANSFORM;
 
   try {
     const env = await progress.step(
       `loading environment '${options.environment ?? 'example'}' from cdk.json`,
-      async () => loadProjectEnvironment(REPO_ROOT, options.environment ?? 'example'),
+      async () => loadProjectEnvironment(projectDir, envName),
       (e) => [
         `hook '${e.hookName}', failure mode ${e.hook.failureMode}, claim rules: ${e.hook.rules.map((r) => r.name).join(', ') || 'none'}`,
         ...targetList(e).map((t) => `target: ${describeTargetEntry(t)}`),
@@ -116,11 +131,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       (s) => [`endpoint ${s.local.url}`, `okta credentials: ${s.credentialsArn}`, `hook API key:      ${s.apiKeyArn}`],
     );
 
+    let current: BundledHook | undefined;
     const served = await progress.step(
       'bundling the hook as CDK does and serving it behind the Function URL emulator',
       async () => {
-        const bundled: BundledHook = await loadBundledHook({ apiKeySecretArn: secrets.apiKeyArn, config: env.hook });
-        closers.push(() => bundled.dispose());
+        const bundled: BundledHook = await loadBundledHook({ apiKeySecretArn: secrets.apiKeyArn, config: env.hook, transform });
+        current = bundled;
+        closers.push(() => current?.dispose());
         const emulator: FunctionUrlEmulator = await startFunctionUrlEmulator({
           port: options.hookPort ?? 0,
           handler: async (event: FunctionUrlEvent) => {
@@ -129,7 +146,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
               if (live) write(`${new Date().toISOString().slice(11, 19)}  hook  ${what}  (${Math.round(performance.now() - started)} ms)\n`);
             };
             try {
-              const result = await bundled.handler(event);
+              const result = await (current ?? bundled).handler(event);
               show(describeHookCall(result));
               return result;
             } catch (error) {
@@ -178,16 +195,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       registration.data[REGISTRAR_ATTRIBUTES.ruleId],
     ].join('/');
 
-    const mints = await progress.step(
-      'minting tokens for two sample clients through the simulator',
-      async () => {
-        const results = [];
-        for (const sample of sampleMints((targetList(env)[0] as TargetListEntry).authorizationServer)) {
-          results.push({ sample, result: await sim.mintTokens(sample.request) });
-        }
-        return results;
-      },
-    );
+    const mintSamples = async () => {
+      const results = [];
+      for (const sample of sampleMints((targetList(env)[0] as TargetListEntry).authorizationServer)) {
+        results.push({ sample, result: await sim.mintTokens(sample.request) });
+      }
+      return results;
+    };
+    const mints = await progress.step('minting tokens for two sample clients through the simulator', mintSamples);
     for (const { sample, result } of mints) write(`\n${renderMint(sample.title, result).join('\n')}\n`);
 
     const web = mints[0]?.sample;
@@ -197,6 +212,30 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     write(`\nready: okta ${sim.url}, hook ${hookUrl}. Each call to the hook is shown below; Ctrl-C removes the hook and restores the rule.\n`);
     live = true;
+
+    if (options.watch) {
+      const reload = async (changed: string): Promise<void> => {
+        const started = performance.now();
+        live = false;
+        try {
+          const next = loadProjectEnvironment(projectDir, envName);
+          const fresh = await loadBundledHook({ apiKeySecretArn: secrets.apiKeyArn, config: next.hook, transform });
+          const previous = current;
+          current = fresh;
+          previous?.dispose();
+          const note = JSON.stringify(targetList(next)) === JSON.stringify(targetList(env)) ? '' : ' (the target changed: restart npm start to attach the hook there)';
+          write(`\n${clock()}  ${changed} changed: hook reloaded in ${Math.round(performance.now() - started)} ms, claim rules: ${next.hook.rules.map((r) => r.name).join(', ') || 'none'}${note}\n`);
+          for (const { sample, result } of await mintSamples()) write(`\n${renderMint(sample.title, result).join('\n')}\n`);
+        } catch (error) {
+          write(`\n${clock()}  ${changed} changed, the reload failed (the previous hook keeps serving): ${error instanceof Error ? error.message : String(error)}\n`);
+        } finally {
+          live = true;
+        }
+      };
+      const watcher = watchSources({ transform, cdkJson: join(projectDir, 'cdk.json') }, reload);
+      closers.push(() => watcher.close());
+      write(`watching ${relative(process.cwd(), transform) || transform} and cdk.json: a saved change reloads the hook and mints the samples again\n`);
+    }
 
     let stopping: Promise<FinalState> | undefined;
     const stop = async (): Promise<FinalState> => {
