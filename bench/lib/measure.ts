@@ -74,13 +74,25 @@ export async function compare<K extends string>(contenders: Record<K, Work>, opt
   return Object.fromEntries(names.map((name) => [name, { wallUs: median(samples[name].wall), cpuUs: median(samples[name].cpu) }])) as Record<K, Cost>;
 }
 
-/** Wall-clock latency of single calls: p50 and p99 in microseconds, over `calls` calls. */
-export async function latency(work: () => Promise<unknown>, calls: number): Promise<{ p50: number; p99: number }> {
-  const samples = new Array<number>(calls);
+/** How long `latency` may take: a slow transform makes each call slow, and the run must still end. */
+export const LATENCY_LIMIT_MS = 15_000;
+
+/**
+ * Wall-clock latency of single calls: p50 and p99 in microseconds, over `calls` calls, or over those made
+ * within `limitMs` (the run says so).
+ */
+export async function latency(work: () => Promise<unknown>, calls: number, limitMs = LATENCY_LIMIT_MS): Promise<{ p50: number; p99: number }> {
+  const samples: number[] = [];
+  const stopAt = performance.now() + limitMs;
   for (let i = 0; i < calls; i += 1) {
     const t0 = performance.now();
     await work();
-    samples[i] = (performance.now() - t0) * 1_000;
+    samples.push((performance.now() - t0) * 1_000);
+    if (performance.now() > stopAt && i + 1 < calls) {
+      const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
+      progress(`latency: stopped after ${samples.length} of ${calls} calls (${limitMs / 1_000} s): ${us(mean)} per call, a slow transform? the figures cover the calls made`);
+      break;
+    }
   }
   samples.sort((a, b) => a - b);
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
