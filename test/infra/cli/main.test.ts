@@ -26,7 +26,7 @@ describe('okta-token-hook (command line)', () => {
     const result = await runCli(['status', '--env', 'prod'], { cwd: projectDir() });
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("error: unknown environment 'prod': use --env NAME, where NAME is one of: no-rules, sim");
+    expect(result.stderr).toBe("error: unknown environment 'prod': use --env NAME, where NAME is one of: multi, no-rules, sim");
   });
 
   it('says how to give credentials when there are none', async () => {
