@@ -5,7 +5,7 @@ import { OktaSimError, notFound, validationError } from './errors.js';
 import { ID_PREFIX, oktaId } from './ids.js';
 import type { SimState } from './model.js';
 import { parseBody } from './request-validation.js';
-import type { Route, SimAnswer } from './router.js';
+import { managementRoute, type Route, type SimAnswer } from './router.js';
 
 /** How an API Services app authenticates at an authorization server's token endpoint. */
 export type ClientAuthMethod = 'client_secret_post' | 'private_key_jwt';
@@ -259,16 +259,7 @@ export class ServiceApps {
     const secret = `${secrets}/{secretId}`;
     const jwks = `${app}/credentials/jwks`;
     const jwk = `${jwks}/{keyId}`;
-    const route = (method: string, template: string, operationId: string, scope: string, handle: Route['handle'], body?: 'json'): Route => ({
-      method,
-      template,
-      operationId,
-      scope,
-      auth: 'management',
-      bucket: '/api/v1',
-      ...(body ? { body } : {}),
-      handle,
-    });
+    const route = managementRoute;
     const ok = (body: unknown): SimAnswer => ({ status: 200, body });
     const appOf = (params: Readonly<Record<string, string>>) => this.find(params.appId!);
     return [

@@ -5,7 +5,7 @@ import { validationError, notFound } from './errors.js';
 import { oktaId } from './ids.js';
 import type { SimState } from './model.js';
 import { parseBody } from './request-validation.js';
-import type { Route, SimAnswer } from './router.js';
+import { managementRoute, type Route, type SimAnswer } from './router.js';
 
 /** Okta's limit on hook keys per org. */
 export const MAX_HOOK_KEYS = 50;
@@ -91,16 +91,7 @@ export class HookKeys {
 
   routes(now: () => string): Route[] {
     const keys = '/api/v1/hook-keys';
-    const route = (method: string, template: string, operationId: string, scope: string, handle: Route['handle'], body?: 'json'): Route => ({
-      method,
-      template,
-      operationId,
-      scope,
-      auth: 'management',
-      bucket: '/api/v1',
-      ...(body ? { body } : {}),
-      handle,
-    });
+    const route = managementRoute;
     const ok = (body: unknown): SimAnswer => ({ status: 200, body });
     return [
       route('GET', keys, 'listHookKeys', 'okta.inlineHooks.read', () => ok(this.keys.map((key) => this.view(key, false)))),

@@ -37,6 +37,11 @@ export interface Route {
   handle(request: SimRequest): SimAnswer | Promise<SimAnswer>;
 }
 
+/** A management API operation (SSWS or OAuth, the `/api/v1` rate-limit bucket). */
+export function managementRoute(method: string, template: string, operationId: string, scope: string, handle: Route['handle'], body?: 'json'): Route {
+  return { method, template, operationId, scope, auth: 'management', bucket: '/api/v1', ...(body ? { body } : {}), handle };
+}
+
 interface CompiledRoute {
   readonly route: Route;
   readonly pattern: RegExp;
