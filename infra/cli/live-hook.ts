@@ -46,12 +46,22 @@ export async function findHook(
   return { hook: byId ?? hooks.find((h) => h.name === deployment.hookName), hooks };
 }
 
-/** The rule the deployment recorded, else the environment's first target resolved by name. */
-export async function resolveTarget(deployment: LiveDeployment): Promise<RuleLocation> {
-  if (deployment.facts.rule) return deployment.facts.rule;
-  const [first] = await resolveTargets(deployment.api, targetList(deployment.environment));
-  if (!first) throw new CliError(`the targets of environment ${deployment.environment.name} name no rule in okta: check them in cdk.json`);
-  return first.location;
+/** A target rule where it is: its ids and how the operator knows it. */
+export interface TargetLocation {
+  readonly location: RuleLocation;
+  readonly label: string;
+}
+
+/**
+ * Where every target rule is: a single target at the rule the deployment recorded, else each target
+ * resolved by id or name (`allRules` expanded); no rule read when the deployment recorded it.
+ */
+export async function resolveLocations(deployment: LiveDeployment): Promise<TargetLocation[]> {
+  const { environment, facts } = deployment;
+  if (environment.target && facts.rule) return [{ location: facts.rule, label: `rule ${describeTarget(deployment, facts.rule)}` }];
+  const rules = await resolveTargets(deployment.api, targetList(environment));
+  if (rules.length === 0) throw new CliError(`the targets of environment ${environment.name} name no rule in okta: check them in cdk.json`);
+  return rules.map(({ location, label }) => ({ location, label: environment.target ? `rule ${describeTarget(deployment, location)}` : label }));
 }
 
 /**

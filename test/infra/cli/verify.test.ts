@@ -91,3 +91,56 @@ describe('okta-token-hook verify', () => {
     expect(result.stderr).toBe(`error: okta has no token hook named '${HOOK_NAME}': deploy it (npx cdk deploy -c env=sim) or name it with --hook-name`);
   });
 });
+
+describe('okta-token-hook verify with several targets', () => {
+  let org: SimulatedOrg;
+
+  beforeEach(async () => {
+    org = await simulatedOrg();
+  });
+
+  afterEach(async () => {
+    await org.close();
+  });
+
+  it('has Okta call the hook once per target rule, each request aimed at its rule, and says all passed', async () => {
+    org.sim.resetCalls();
+
+    const result = await runCli(['verify', '--env', 'multi'], { cwd: projectDir(), env: org.env });
+
+    const executed = org.sim.calls.filter((call) => call.operationId === 'executeInlineHook');
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/^ {2}with a sample authorization-code request aimed at rule "[^"]+" \(\w+\) in policy .*$/gm)).toEqual([
+      expect.stringContaining('rule "Default Policy Rule" (0prbsjfyl01zfSZ9K0h7) in policy "Default Policy"'),
+      expect.stringContaining('rule "Partner writers" (0prServiceWrite00g3) in policy "Service Policy"'),
+      expect.stringContaining('rule "Partner readers" (0prServiceRead000g3) in policy "Service Policy"'),
+    ]);
+    expect(result.stdout.match(/^ok: the hook answered in \d+ ms .* with 2 command\(s\)$/gm)).toHaveLength(3);
+    expect(result.stdout).toMatch(/^ok on all 3 target rules$/m);
+    expect(executed.map((call) => call.path.split('/')[4])).toEqual([org.hookId, org.hookId, org.hookId]);
+  });
+
+  it('fails with exit 3 naming the target rules whose verification failed, after trying every rule', async () => {
+    // Claim logic that fails on tokens of the Partner API server only: the default rule still verifies.
+    const partial = await serveHook({
+      config: parseHookConfig({ failureMode: 'closed' }),
+      transform: (request) => {
+        if (JSON.stringify(request).includes('/oauth2/ausPartnerApiSim0g3')) throw new RangeError('no partner tier');
+      },
+      log: () => undefined,
+    });
+    await org.api.replaceInlineHook(org.hookId, { name: HOOK_NAME, uri: partial.url, authHeader: 'Authorization', authValue: partial.apiKey ?? '' });
+    org.sim.resetCalls();
+
+    const result = await runCli(['verify', '--env', 'multi'], { cwd: projectDir(), env: org.env });
+    await partial.close();
+
+    expect(result.code).toBe(3);
+    expect(result.stdout.match(/^ok: /gm)).toHaveLength(1);
+    expect(result.stdout.match(/^failed: in \d+ ms the hook answered that the claim logic failed on the verification request \(RangeError\)/gm)).toHaveLength(2);
+    expect(result.stdout).toMatch(
+      /^failed on 2 of 3 target rules: rule "Partner writers" \(0prServiceWrite00g3\) in policy .*; rule "Partner readers" \(0prServiceRead000g3\) in policy .*$/m,
+    );
+    expect(org.sim.calls.filter((call) => call.operationId === 'executeInlineHook')).toHaveLength(3);
+  });
+});
