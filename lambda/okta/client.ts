@@ -11,12 +11,18 @@ import {
   AuthorizationServerPolicyRuleSchema,
   AuthorizationServerPolicySchema,
   AuthorizationServerSchema,
+  ClientJwkSchema,
+  ClientSecretSchema,
+  DetailedHookKeySchema,
+  HookKeySchema,
+  HookPublicKeySchema,
   InlineHookSchema,
   LogEventSchema,
   TOKEN_HOOK_TYPE,
   type LogQuery,
+  type AnyInlineHookDefinition,
   type AuthorizationServerPolicyRule,
-  type InlineHookDefinition,
+  type HookPublicKey,
 } from './schemas.js';
 import { serviceAppAuthorizer } from './service-app-authorizer.js';
 import { createTransport, type HttpResult, type Transport } from './transport.js';
@@ -189,7 +195,7 @@ class OktaHttpClient implements OktaApi {
     return this.call({ operation: 'getInlineHook', method: 'GET', path: `/api/v1/inlineHooks/${seg(hookId)}` }, InlineHookSchema);
   }
 
-  createInlineHook(definition: InlineHookDefinition) {
+  createInlineHook(definition: AnyInlineHookDefinition) {
     // Not idempotent: after a timeout or 5xx the hook may exist, so no blind retry (see ExchangeRequest);
     // the error carries `outcomeUnknown` and the caller looks the hook up by name.
     return this.call(
@@ -197,20 +203,20 @@ class OktaHttpClient implements OktaApi {
         operation: 'createInlineHook',
         method: 'POST',
         path: '/api/v1/inlineHooks',
-        body: { name: definition.name, type: TOKEN_HOOK_TYPE, version: '1.0.0', channel: httpChannel(definition) },
+        body: { name: definition.name, type: TOKEN_HOOK_TYPE, version: '1.0.0', channel: channelOf(definition) },
         idempotent: false,
       },
       InlineHookSchema,
     );
   }
 
-  replaceInlineHook(hookId: string, definition: InlineHookDefinition) {
+  replaceInlineHook(hookId: string, definition: AnyInlineHookDefinition) {
     return this.call(
       {
         operation: 'replaceInlineHook',
         method: 'PUT',
         path: `/api/v1/inlineHooks/${seg(hookId)}`,
-        body: { name: definition.name, version: '1.0.0', channel: httpChannel(definition) },
+        body: { name: definition.name, version: '1.0.0', channel: channelOf(definition) },
       },
       InlineHookSchema,
     );
@@ -313,6 +319,94 @@ class OktaHttpClient implements OktaApi {
     );
   }
 
+  listHookKeys() {
+    return this.list({ operation: 'listHookKeys', method: 'GET', path: '/api/v1/hook-keys' }, HookKeySchema);
+  }
+
+  createHookKey(name: string) {
+    return this.call({ operation: 'createHookKey', method: 'POST', path: '/api/v1/hook-keys', body: { name }, idempotent: false }, DetailedHookKeySchema);
+  }
+
+  async getHookPublicKey(keyId: string) {
+    const answer = await this.call(
+      { operation: 'getPublicKey', method: 'GET', path: `/api/v1/hook-keys/public/${seg(keyId)}` },
+      z.looseObject({ _embedded: HookPublicKeySchema }),
+    );
+    return answer._embedded;
+  }
+
+  async deleteHookKey(id: string): Promise<void> {
+    await this.remove('deleteHookKey', `/api/v1/hook-keys/${seg(id)}`);
+  }
+
+  listClientSecrets(appId: string) {
+    return this.list({ operation: 'listOAuth2ClientSecrets', method: 'GET', path: secretsPath(appId) }, ClientSecretSchema);
+  }
+
+  createClientSecret(appId: string, clientSecret: string) {
+    return this.call(
+      {
+        operation: 'createOAuth2ClientSecret',
+        method: 'POST',
+        path: secretsPath(appId),
+        body: { client_secret: clientSecret, status: 'ACTIVE' },
+        idempotent: false,
+      },
+      ClientSecretSchema,
+    );
+  }
+
+  activateClientSecret(appId: string, secretId: string) {
+    return this.credentialLifecycle('activateOAuth2ClientSecret', `${secretsPath(appId)}/${seg(secretId)}`, 'activate', ClientSecretSchema);
+  }
+
+  deactivateClientSecret(appId: string, secretId: string) {
+    return this.credentialLifecycle('deactivateOAuth2ClientSecret', `${secretsPath(appId)}/${seg(secretId)}`, 'deactivate', ClientSecretSchema);
+  }
+
+  async deleteClientSecret(appId: string, secretId: string): Promise<void> {
+    await this.remove('deleteOAuth2ClientSecret', `${secretsPath(appId)}/${seg(secretId)}`);
+  }
+
+  listClientJwks(appId: string) {
+    return this.list({ operation: 'listJwk', method: 'GET', path: jwksPath(appId) }, ClientJwkSchema);
+  }
+
+  addClientJwk(appId: string, key: HookPublicKey) {
+    const { kty, kid, e, n } = key;
+    return this.call(
+      {
+        operation: 'addJwk',
+        method: 'POST',
+        path: jwksPath(appId),
+        body: { kty, kid, e, n, alg: 'RS256', use: 'sig', status: 'ACTIVE' },
+        idempotent: false,
+      },
+      ClientJwkSchema,
+    );
+  }
+
+  activateClientJwk(appId: string, keyId: string) {
+    return this.credentialLifecycle('activateOAuth2ClientJsonWebKey', `${jwksPath(appId)}/${seg(keyId)}`, 'activate', ClientJwkSchema);
+  }
+
+  deactivateClientJwk(appId: string, keyId: string) {
+    return this.credentialLifecycle('deactivateOAuth2ClientJsonWebKey', `${jwksPath(appId)}/${seg(keyId)}`, 'deactivate', ClientJwkSchema);
+  }
+
+  async deleteClientJwk(appId: string, keyId: string): Promise<void> {
+    await this.remove('deletejwk', `${jwksPath(appId)}/${seg(keyId)}`);
+  }
+
+  private credentialLifecycle<T>(operation: string, path: string, action: 'activate' | 'deactivate', schema: z.ZodType<T>): Promise<T> {
+    // Setting a state twice has the same effect as once: safe to retry.
+    return this.call({ operation, method: 'POST', path: `${path}/lifecycle/${action}`, idempotent: true }, schema);
+  }
+
+  private async remove(operation: string, path: string): Promise<void> {
+    await this.send({ operation, method: 'DELETE', path }, this.url(path, undefined));
+  }
+
   replacePolicyRule(authServerId: string, policyId: string, ruleId: string, rule: AuthorizationServerPolicyRule) {
     return this.call(
       {
@@ -330,8 +424,32 @@ function rulesPath(authServerId: string, policyId: string): string {
   return `/api/v1/authorizationServers/${seg(authServerId)}/policies/${seg(policyId)}/rules`;
 }
 
-/** The HTTP channel with header auth, the write-only key included (Okta never returns it). */
-function httpChannel(definition: InlineHookDefinition) {
+function secretsPath(appId: string): string {
+  return `/api/v1/apps/${seg(appId)}/credentials/secrets`;
+}
+
+function jwksPath(appId: string): string {
+  return `/api/v1/apps/${seg(appId)}/credentials/jwks`;
+}
+
+/**
+ * The channel of a definition, the write-only value included (Okta never returns it): HTTP with header
+ * auth, or OAUTH with the client secret or the Hook Key.
+ */
+function channelOf(definition: AnyInlineHookDefinition) {
+  const headers = (definition.headers ?? []).map(({ key, value }) => ({ key, value }));
+  if (!('oauth' in definition)) return httpChannel(definition);
+  const { oauth } = definition;
+  const common = { uri: definition.uri, headers, method: 'POST', authType: oauth.authType, clientId: oauth.clientId, tokenUrl: oauth.tokenUrl, scope: oauth.scope };
+  return {
+    type: 'OAUTH',
+    version: '1.0.0',
+    config: oauth.authType === 'client_secret_post' ? { ...common, clientSecret: oauth.clientSecret } : { ...common, hookKeyId: oauth.hookKeyId },
+  };
+}
+
+/** The HTTP channel with header auth. */
+function httpChannel(definition: Exclude<AnyInlineHookDefinition, { oauth: unknown }>) {
   return {
     type: 'HTTP',
     version: '1.0.0',

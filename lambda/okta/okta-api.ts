@@ -1,9 +1,14 @@
 import type {
+  AnyInlineHookDefinition,
   AuthorizationServer,
   AuthorizationServerPolicy,
   AuthorizationServerPolicyRule,
+  ClientJwk,
+  ClientSecret,
+  DetailedHookKey,
+  HookKey,
+  HookPublicKey,
   InlineHook,
-  InlineHookDefinition,
   LogEvent,
   LogQuery,
 } from './schemas.js';
@@ -19,9 +24,9 @@ export interface OktaApi {
   listInlineHooks(type?: string): Promise<InlineHook[]>;
   getInlineHook(hookId: string): Promise<InlineHook>;
   /** Not idempotent: after an ambiguous failure, look the hook up by name instead of calling again. */
-  createInlineHook(definition: InlineHookDefinition): Promise<InlineHook>;
+  createInlineHook(definition: AnyInlineHookDefinition): Promise<InlineHook>;
   /** PUT with the full object, including the write-only key (Okta never returns it). */
-  replaceInlineHook(hookId: string, definition: InlineHookDefinition): Promise<InlineHook>;
+  replaceInlineHook(hookId: string, definition: AnyInlineHookDefinition): Promise<InlineHook>;
   activateInlineHook(hookId: string): Promise<InlineHook>;
   deactivateInlineHook(hookId: string): Promise<InlineHook>;
   deleteInlineHook(hookId: string): Promise<void>;
@@ -43,6 +48,35 @@ export interface OktaApi {
     ruleId: string,
     rule: AuthorizationServerPolicyRule,
   ): Promise<AuthorizationServerPolicyRule>;
+
+  /** Hook Keys: Okta generates the pair and shows only the public half (scope `okta.inlineHooks.manage`). */
+  listHookKeys(): Promise<HookKey[]>;
+  /** Not idempotent; names are unique, so after an ambiguous failure look the key up by name. */
+  createHookKey(name: string): Promise<DetailedHookKey>;
+  /** The public JWK of the Hook Key whose `keyId` is `keyId`. */
+  getHookPublicKey(keyId: string): Promise<HookPublicKey>;
+  /** Okta refuses to delete a key a hook still uses. */
+  deleteHookKey(id: string): Promise<void>;
+
+  /** An OAuth client's secrets (`/api/v1/apps/{appId}/credentials/secrets`, at most two). */
+  listClientSecrets(appId: string): Promise<ClientSecret[]>;
+  /** Adds `clientSecret` (14 to 100 characters) as an active secret. Not idempotent. */
+  createClientSecret(appId: string, clientSecret: string): Promise<ClientSecret>;
+  activateClientSecret(appId: string, secretId: string): Promise<ClientSecret>;
+  /** Okta refuses to deactivate the last active secret. */
+  deactivateClientSecret(appId: string, secretId: string): Promise<ClientSecret>;
+  /** Only an inactive secret can be deleted. */
+  deleteClientSecret(appId: string, secretId: string): Promise<void>;
+
+  /** An OAuth client's public keys (`/api/v1/apps/{appId}/credentials/jwks`). */
+  listClientJwks(appId: string): Promise<ClientJwk[]>;
+  /** Adds an active RSA signing key; Okta refuses a `kid` the client has already. */
+  addClientJwk(appId: string, key: HookPublicKey): Promise<ClientJwk>;
+  activateClientJwk(appId: string, keyId: string): Promise<ClientJwk>;
+  /** Okta refuses to deactivate the last active key of a `private_key_jwt` client. */
+  deactivateClientJwk(appId: string, keyId: string): Promise<ClientJwk>;
+  /** Only an inactive key can be deleted. */
+  deleteClientJwk(appId: string, keyId: string): Promise<void>;
 
   /** The System Log events of a bounded query, oldest first, every page (scope `okta.logs.read`). */
   listLogEvents(query: LogQuery): Promise<LogEvent[]>;

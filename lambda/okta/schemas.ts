@@ -23,6 +23,12 @@ export const InlineHookSchema = z.looseObject({
       method: z.string().optional(),
       headers: z.array(InlineHookHeaderSchema).nullish(),
       authScheme: z.looseObject({ type: z.string(), key: z.string() }).nullish(),
+      // OAUTH channels (`InlineHookOAuthChannelConfig`); the client secret is write-only, never answered.
+      authType: z.string().nullish(),
+      clientId: z.string().nullish(),
+      tokenUrl: z.string().nullish(),
+      scope: z.string().nullish(),
+      hookKeyId: z.string().nullish(),
     }),
   }),
   created: z.string().optional(),
@@ -38,6 +44,61 @@ export interface InlineHookDefinition {
   readonly authValue: string;
   readonly headers?: readonly { readonly key: string; readonly value: string }[];
 }
+
+/**
+ * How Okta gets the token it sends on an OAUTH channel: from `tokenUrl` with the client credentials
+ * grant, authenticating as `clientId` with a client secret (write-only) or a Hook Key's signature.
+ */
+export type OAuthChannelAuth =
+  | { readonly authType: 'client_secret_post'; readonly clientId: string; readonly tokenUrl: string; readonly scope: string; readonly clientSecret: string }
+  | { readonly authType: 'private_key_jwt'; readonly clientId: string; readonly tokenUrl: string; readonly scope: string; readonly hookKeyId: string };
+
+/** What the project sends to create or replace an OAUTH-channel hook. */
+export interface OAuthInlineHookDefinition {
+  readonly name: string;
+  readonly uri: string;
+  readonly oauth: OAuthChannelAuth;
+  readonly headers?: readonly { readonly key: string; readonly value: string }[];
+}
+
+/** A hook of either channel. */
+export type AnyInlineHookDefinition = InlineHookDefinition | OAuthInlineHookDefinition;
+
+/** A Hook Key (`HookKey`): Okta keeps the private half; `keyId` is the `kid` its signatures carry. */
+export const HookKeySchema = z.looseObject({
+  id: z.string(),
+  keyId: z.string(),
+  name: z.string(),
+  created: z.string().nullish(),
+  lastUpdated: z.string().nullish(),
+});
+export type HookKey = z.infer<typeof HookKeySchema>;
+
+/** The public half of a Hook Key, as `_embedded` of `DetailedHookKeyInstance` shows it. */
+export const HookPublicKeySchema = z.looseObject({ kty: z.string(), kid: z.string(), e: z.string(), n: z.string() });
+export type HookPublicKey = z.infer<typeof HookPublicKeySchema>;
+
+export const DetailedHookKeySchema = HookKeySchema.extend({ _embedded: HookPublicKeySchema });
+export type DetailedHookKey = z.infer<typeof DetailedHookKeySchema>;
+
+/** An OAuth client's secret (`OAuth2ClientSecret`); `client_secret` is masked except in a create's answer. */
+export const ClientSecretSchema = z.looseObject({
+  id: z.string(),
+  status: z.enum(['ACTIVE', 'INACTIVE']),
+  created: z.string().nullish(),
+  lastUpdated: z.string().nullish(),
+});
+export type ClientSecret = z.infer<typeof ClientSecretSchema>;
+
+/** A public key of an OAuth client's JWKS (`OAuth2ClientJsonWebKeyRsaResponse`). */
+export const ClientJwkSchema = z.looseObject({
+  id: z.string(),
+  kid: z.string().nullish(),
+  status: z.enum(['ACTIVE', 'INACTIVE']),
+  created: z.string().nullish(),
+  lastUpdated: z.string().nullish(),
+});
+export type ClientJwk = z.infer<typeof ClientJwkSchema>;
 
 export const AuthorizationServerSchema = z.looseObject({
   id: z.string(),

@@ -25,12 +25,15 @@ const PATH_PREFIXES = ['/api/v1/inlineHooks', '/api/v1/authorizationServers', '/
 const METHODS = ['get', 'post', 'put', 'delete'];
 /**
  * Schemas of the full spec outside the subset that the simulator's tests check answers against: the
- * apps, their credentials, custom scopes and authorization server keys behind an OAUTH hook channel.
+ * apps, their credentials, custom scopes and authorization server keys behind an OAUTH hook channel;
+ * and the bodies the rotation sends to add a client secret or a client key.
  */
 const FULL_SPEC_SCHEMAS = [
   'AuthorizationServerJsonWebKey',
+  'OAuth2ClientJsonWebKeyRsaRequest',
   'OAuth2ClientJsonWebKeyRsaResponse',
   'OAuth2ClientSecret',
+  'OAuth2ClientSecretRequestBody',
   'OAuth2Scope',
   'OpenIdConnectApplication',
 ];

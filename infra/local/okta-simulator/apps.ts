@@ -301,7 +301,7 @@ export class ServiceApps {
           const created: SimClientSecret = { id: oktaId('ocs'), secret: value, status: input.status ?? 'ACTIVE', created: now(), lastUpdated: now() };
           found.secrets.push(created);
           // The new secret is shown in full once, in this answer.
-          return ok({ ...this.secretView(found, created), client_secret: value });
+          return { status: 201, body: { ...this.secretView(found, created), client_secret: value } };
         },
         'json',
       ),
@@ -354,7 +354,7 @@ export class ServiceApps {
             lastUpdated: now(),
           };
           found.jwks.push(added);
-          return ok(this.jwkView(found, added));
+          return { status: 201, body: this.jwkView(found, added) };
         },
         'json',
       ),
