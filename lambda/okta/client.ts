@@ -13,16 +13,15 @@ import {
   AuthorizationServerSchema,
   ClientJwkSchema,
   ClientSecretSchema,
-  DetailedHookKeySchema,
   HookKeySchema,
   HookPublicKeySchema,
   InlineHookSchema,
   LogEventSchema,
   TOKEN_HOOK_TYPE,
   type LogQuery,
-  type AnyInlineHookDefinition,
   type AuthorizationServerPolicyRule,
-  type HookPublicKey,
+  type InlineHookDefinition,
+  type PublicJwk,
 } from './schemas.js';
 import { serviceAppAuthorizer } from './service-app-authorizer.js';
 import { createTransport, type HttpResult, type Transport } from './transport.js';
@@ -195,7 +194,7 @@ class OktaHttpClient implements OktaApi {
     return this.call({ operation: 'getInlineHook', method: 'GET', path: `/api/v1/inlineHooks/${seg(hookId)}` }, InlineHookSchema);
   }
 
-  createInlineHook(definition: AnyInlineHookDefinition) {
+  createInlineHook(definition: InlineHookDefinition) {
     // Not idempotent: after a timeout or 5xx the hook may exist, so no blind retry (see ExchangeRequest);
     // the error carries `outcomeUnknown` and the caller looks the hook up by name.
     return this.call(
@@ -210,7 +209,7 @@ class OktaHttpClient implements OktaApi {
     );
   }
 
-  replaceInlineHook(hookId: string, definition: AnyInlineHookDefinition) {
+  replaceInlineHook(hookId: string, definition: InlineHookDefinition) {
     return this.call(
       {
         operation: 'replaceInlineHook',
@@ -319,24 +318,23 @@ class OktaHttpClient implements OktaApi {
     );
   }
 
+  createHookKey(name: string) {
+    // Not idempotent (a second key with the name is refused): the caller looks the key up by name after an ambiguous failure.
+    return this.call({ operation: 'createHookKey', method: 'POST', path: '/api/v1/hook-keys', body: { name }, idempotent: false }, HookKeySchema);
+  }
+
   listHookKeys() {
     return this.list({ operation: 'listHookKeys', method: 'GET', path: '/api/v1/hook-keys' }, HookKeySchema);
   }
 
-  createHookKey(name: string) {
-    return this.call({ operation: 'createHookKey', method: 'POST', path: '/api/v1/hook-keys', body: { name }, idempotent: false }, DetailedHookKeySchema);
-  }
-
   async getHookPublicKey(keyId: string) {
-    const answer = await this.call(
-      { operation: 'getPublicKey', method: 'GET', path: `/api/v1/hook-keys/public/${seg(keyId)}` },
-      z.looseObject({ _embedded: HookPublicKeySchema }),
-    );
-    return answer._embedded;
+    const answer = await this.call({ operation: 'getHookPublicKey', method: 'GET', path: `/api/v1/hook-keys/public/${seg(keyId)}` }, HookPublicKeySchema);
+    const { kty, kid, e, n } = answer._embedded;
+    return { kty, kid, e, n };
   }
 
   async deleteHookKey(id: string): Promise<void> {
-    await this.remove('deleteHookKey', `/api/v1/hook-keys/${seg(id)}`);
+    await this.delete('deleteHookKey', `/api/v1/hook-keys/${seg(id)}`);
   }
 
   listClientSecrets(appId: string) {
@@ -365,14 +363,14 @@ class OktaHttpClient implements OktaApi {
   }
 
   async deleteClientSecret(appId: string, secretId: string): Promise<void> {
-    await this.remove('deleteOAuth2ClientSecret', `${secretsPath(appId)}/${seg(secretId)}`);
+    await this.delete('deleteOAuth2ClientSecret', `${secretsPath(appId)}/${seg(secretId)}`);
   }
 
   listClientJwks(appId: string) {
     return this.list({ operation: 'listJwk', method: 'GET', path: jwksPath(appId) }, ClientJwkSchema);
   }
 
-  addClientJwk(appId: string, key: HookPublicKey) {
+  addClientJwk(appId: string, key: PublicJwk) {
     const { kty, kid, e, n } = key;
     return this.call(
       {
@@ -395,7 +393,7 @@ class OktaHttpClient implements OktaApi {
   }
 
   async deleteClientJwk(appId: string, keyId: string): Promise<void> {
-    await this.remove('deletejwk', `${jwksPath(appId)}/${seg(keyId)}`);
+    await this.delete('deletejwk', `${jwksPath(appId)}/${seg(keyId)}`);
   }
 
   private credentialLifecycle<T>(operation: string, path: string, action: 'activate' | 'deactivate', schema: z.ZodType<T>): Promise<T> {
@@ -403,7 +401,7 @@ class OktaHttpClient implements OktaApi {
     return this.call({ operation, method: 'POST', path: `${path}/lifecycle/${action}`, idempotent: true }, schema);
   }
 
-  private async remove(operation: string, path: string): Promise<void> {
+  private async delete(operation: string, path: string): Promise<void> {
     await this.send({ operation, method: 'DELETE', path }, this.url(path, undefined));
   }
 
@@ -433,29 +431,34 @@ function jwksPath(appId: string): string {
 }
 
 /**
- * The channel of a definition, the write-only value included (Okta never returns it): HTTP with header
- * auth, or OAUTH with the client secret or the Hook Key.
+ * The channel of a hook definition: HTTP with header auth, the write-only key included (Okta never
+ * returns it), or OAUTH with the client and how Okta authenticates it.
  */
-function channelOf(definition: AnyInlineHookDefinition) {
+function channelOf(definition: InlineHookDefinition) {
   const headers = (definition.headers ?? []).map(({ key, value }) => ({ key, value }));
-  if (!('oauth' in definition)) return httpChannel(definition);
-  const { oauth } = definition;
-  const common = { uri: definition.uri, headers, method: 'POST', authType: oauth.authType, clientId: oauth.clientId, tokenUrl: oauth.tokenUrl, scope: oauth.scope };
-  return {
-    type: 'OAUTH',
-    version: '1.0.0',
-    config: oauth.authType === 'client_secret_post' ? { ...common, clientSecret: oauth.clientSecret } : { ...common, hookKeyId: oauth.hookKeyId },
-  };
-}
-
-/** The HTTP channel with header auth. */
-function httpChannel(definition: Exclude<AnyInlineHookDefinition, { oauth: unknown }>) {
+  if ('oauth' in definition) {
+    const { oauth } = definition;
+    return {
+      type: 'OAUTH',
+      version: '1.0.0',
+      config: {
+        uri: definition.uri,
+        headers,
+        method: 'POST',
+        authType: oauth.authType,
+        clientId: oauth.clientId,
+        tokenUrl: oauth.tokenUrl,
+        scope: oauth.scope,
+        ...(oauth.authType === 'private_key_jwt' ? { hookKeyId: oauth.hookKeyId } : { clientSecret: definition.clientSecret }),
+      },
+    };
+  }
   return {
     type: 'HTTP',
     version: '1.0.0',
     config: {
       uri: definition.uri,
-      headers: (definition.headers ?? []).map(({ key, value }) => ({ key, value })),
+      headers,
       method: 'POST',
       authScheme: { type: 'HEADER', key: definition.authHeader, value: definition.authValue },
     },

@@ -1,16 +1,15 @@
 import type {
-  AnyInlineHookDefinition,
   AuthorizationServer,
   AuthorizationServerPolicy,
   AuthorizationServerPolicyRule,
   ClientJwk,
   ClientSecret,
-  DetailedHookKey,
   HookKey,
-  HookPublicKey,
   InlineHook,
+  InlineHookDefinition,
   LogEvent,
   LogQuery,
+  PublicJwk,
 } from './schemas.js';
 
 /**
@@ -24,9 +23,9 @@ export interface OktaApi {
   listInlineHooks(type?: string): Promise<InlineHook[]>;
   getInlineHook(hookId: string): Promise<InlineHook>;
   /** Not idempotent: after an ambiguous failure, look the hook up by name instead of calling again. */
-  createInlineHook(definition: AnyInlineHookDefinition): Promise<InlineHook>;
+  createInlineHook(definition: InlineHookDefinition): Promise<InlineHook>;
   /** PUT with the full object, including the write-only key (Okta never returns it). */
-  replaceInlineHook(hookId: string, definition: AnyInlineHookDefinition): Promise<InlineHook>;
+  replaceInlineHook(hookId: string, definition: InlineHookDefinition): Promise<InlineHook>;
   activateInlineHook(hookId: string): Promise<InlineHook>;
   deactivateInlineHook(hookId: string): Promise<InlineHook>;
   deleteInlineHook(hookId: string): Promise<void>;
@@ -49,13 +48,12 @@ export interface OktaApi {
     rule: AuthorizationServerPolicyRule,
   ): Promise<AuthorizationServerPolicyRule>;
 
-  /** Hook Keys: Okta generates the pair and shows only the public half (scope `okta.inlineHooks.manage`). */
+  /** Okta generates the key pair and keeps the private half; the answer's `_embedded` is the public JWK. */
+  createHookKey(name: string): Promise<HookKey>;
   listHookKeys(): Promise<HookKey[]>;
-  /** Not idempotent; names are unique, so after an ambiguous failure look the key up by name. */
-  createHookKey(name: string): Promise<DetailedHookKey>;
-  /** The public JWK of the Hook Key whose `keyId` is `keyId`. */
-  getHookPublicKey(keyId: string): Promise<HookPublicKey>;
-  /** Okta refuses to delete a key a hook still uses. */
+  /** The public JWK of the hook key whose `keyId` (the JWK's `kid`) this is. */
+  getHookPublicKey(keyId: string): Promise<PublicJwk>;
+  /** Okta refuses while a hook uses the key. */
   deleteHookKey(id: string): Promise<void>;
 
   /** An OAuth client's secrets (`/api/v1/apps/{appId}/credentials/secrets`, at most two). */
@@ -71,7 +69,7 @@ export interface OktaApi {
   /** An OAuth client's public keys (`/api/v1/apps/{appId}/credentials/jwks`). */
   listClientJwks(appId: string): Promise<ClientJwk[]>;
   /** Adds an active RSA signing key; Okta refuses a `kid` the client has already. */
-  addClientJwk(appId: string, key: HookPublicKey): Promise<ClientJwk>;
+  addClientJwk(appId: string, key: PublicJwk): Promise<ClientJwk>;
   activateClientJwk(appId: string, keyId: string): Promise<ClientJwk>;
   /** Okta refuses to deactivate the last active key of a `private_key_jwt` client. */
   deactivateClientJwk(appId: string, keyId: string): Promise<ClientJwk>;

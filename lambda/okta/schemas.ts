@@ -36,50 +36,51 @@ export const InlineHookSchema = z.looseObject({
 });
 export type InlineHook = z.infer<typeof InlineHookSchema>;
 
-/** What the project sends to create or replace an HTTP-channel hook; `authValue` is the write-only key. */
-export interface InlineHookDefinition {
+/** How Okta gets a token for an OAUTH channel: a Hook Key signs its client assertion, or a client secret. */
+export type OAuthChannelConfig = {
+  readonly clientId: string;
+  /** `https://{org}/oauth2/{authorizationServerId}/v1/token`. */
+  readonly tokenUrl: string;
+  readonly scope: string;
+} & ({ readonly authType: 'private_key_jwt'; readonly hookKeyId: string } | { readonly authType: 'client_secret_post' });
+
+interface HookDefinitionBase {
   readonly name: string;
   readonly uri: string;
-  readonly authHeader: string;
-  readonly authValue: string;
   readonly headers?: readonly { readonly key: string; readonly value: string }[];
 }
 
 /**
- * How Okta gets the token it sends on an OAUTH channel: from `tokenUrl` with the client credentials
- * grant, authenticating as `clientId` with a client secret (write-only) or a Hook Key's signature.
+ * What the project sends to create or replace a hook: an HTTP channel with header auth (`authValue` is
+ * the write-only key), or an OAUTH channel (`clientSecret` is write-only, for client_secret_post).
  */
-export type OAuthChannelAuth =
-  | { readonly authType: 'client_secret_post'; readonly clientId: string; readonly tokenUrl: string; readonly scope: string; readonly clientSecret: string }
-  | { readonly authType: 'private_key_jwt'; readonly clientId: string; readonly tokenUrl: string; readonly scope: string; readonly hookKeyId: string };
+export type InlineHookDefinition =
+  | (HookDefinitionBase & { readonly authHeader: string; readonly authValue: string })
+  | (HookDefinitionBase & { readonly oauth: OAuthChannelConfig; readonly clientSecret?: string });
 
-/** What the project sends to create or replace an OAUTH-channel hook. */
-export interface OAuthInlineHookDefinition {
-  readonly name: string;
-  readonly uri: string;
-  readonly oauth: OAuthChannelAuth;
-  readonly headers?: readonly { readonly key: string; readonly value: string }[];
+/** A public RSA key as a Hook Key shows it and an OAuth client's JWKS takes it. */
+export interface PublicJwk {
+  readonly kty: string;
+  readonly kid: string;
+  readonly e: string;
+  readonly n: string;
 }
 
-/** A hook of either channel. */
-export type AnyInlineHookDefinition = InlineHookDefinition | OAuthInlineHookDefinition;
+const PublicJwkSchema = z.looseObject({ kty: z.string(), kid: z.string(), e: z.string(), n: z.string() });
 
-/** A Hook Key (`HookKey`): Okta keeps the private half; `keyId` is the `kid` its signatures carry. */
+/** A Hook Keys API key: Okta holds the private half; `_embedded` is the public JWK (in create answers). */
 export const HookKeySchema = z.looseObject({
   id: z.string(),
   keyId: z.string(),
   name: z.string(),
+  isUsed: z.union([z.string(), z.boolean()]).optional(),
   created: z.string().nullish(),
-  lastUpdated: z.string().nullish(),
+  _embedded: PublicJwkSchema.nullish(),
 });
 export type HookKey = z.infer<typeof HookKeySchema>;
 
-/** The public half of a Hook Key, as `_embedded` of `DetailedHookKeyInstance` shows it. */
-export const HookPublicKeySchema = z.looseObject({ kty: z.string(), kid: z.string(), e: z.string(), n: z.string() });
-export type HookPublicKey = z.infer<typeof HookPublicKeySchema>;
-
-export const DetailedHookKeySchema = HookKeySchema.extend({ _embedded: HookPublicKeySchema });
-export type DetailedHookKey = z.infer<typeof DetailedHookKeySchema>;
+/** The public JWK of a hook key (`GET /api/v1/hook-keys/public/{keyId}`). */
+export const HookPublicKeySchema = z.looseObject({ _embedded: PublicJwkSchema });
 
 /** An OAuth client's secret (`OAuth2ClientSecret`); `client_secret` is masked except in a create's answer. */
 export const ClientSecretSchema = z.looseObject({

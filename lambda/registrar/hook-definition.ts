@@ -46,7 +46,13 @@ export function previousHeader(previous: PreviousHooks, stored: string | undefin
   return same ? stored || undefined : encodePreviousHooks(previous);
 }
 
-type HookShape = Omit<InlineHookDefinition, 'authValue'>;
+/** A hook as we want it in Okta, without its write-only key (never returned, so never compared). */
+interface HookShape {
+  readonly name: string;
+  readonly uri: string;
+  readonly headers: readonly { readonly key: string; readonly value: string }[];
+  readonly authHeader: string;
+}
 
 /** The hook we want in Okta, without the key (which Okta never returns, so it is never compared). */
 export function desiredHook(properties: RegistrarProperties, previousHeaderValue: string | undefined): HookShape {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OktaSimulator } from '../../../infra/local/okta-simulator/index.js';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
-import { TOKEN_HOOK_TYPE, type HookPublicKey } from '../../../lambda/okta/schemas.js';
+import { TOKEN_HOOK_TYPE, type PublicJwk } from '../../../lambda/okta/schemas.js';
 import { specErrors } from '../../support/okta-spec.js';
 import { rejectionOf } from '../../support/rejection.js';
 import { callsOf, expectRequestsMatchSpec, startHarness, type Harness } from './harness.js';
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 /** An API Services app made the way the registrar makes it (the simulator's management API, SSWS). */
-async function serviceApp(sim: OktaSimulator, method: 'client_secret_post' | 'private_key_jwt', keys: HookPublicKey[] = []): Promise<string> {
+async function serviceApp(sim: OktaSimulator, method: 'client_secret_post' | 'private_key_jwt', keys: PublicJwk[] = []): Promise<string> {
   const response = await fetch(`${sim.url}/api/v1/apps`, {
     method: 'POST',
     headers: { Accept: 'application/json', Authorization: `SSWS ${sim.apiToken}`, 'Content-Type': 'application/json' },
@@ -34,7 +34,7 @@ describe('the OAuth credentials behind an OAUTH hook channel', () => {
     harness = await startHarness();
     const { api, sim } = harness;
     const first = await api.createHookKey('hook key one');
-    const appId = await serviceApp(sim, 'private_key_jwt', [first._embedded]);
+    const appId = await serviceApp(sim, 'private_key_jwt', [first._embedded!]);
 
     const second = await api.createHookKey('hook key two');
     const published = await api.getHookPublicKey(second.keyId);
@@ -45,7 +45,7 @@ describe('the OAuth credentials behind an OAUTH hook channel', () => {
     await api.deleteClientJwk(appId, old.id);
     await api.deleteHookKey(first.id);
 
-    expect(published).toMatchObject({ kty: 'RSA', kid: second.keyId, e: second._embedded.e, n: second._embedded.n });
+    expect(published).toMatchObject({ kty: 'RSA', kid: second.keyId, e: second._embedded?.e, n: second._embedded?.n });
     expect(added).toMatchObject({ kid: second.keyId, status: 'ACTIVE' });
     expect(listed.map((key) => key.kid).sort()).toEqual([first.keyId, second.keyId].sort());
     expect((await api.listClientJwks(appId)).map((key) => key.kid)).toEqual([second.keyId]);
@@ -90,13 +90,13 @@ describe('the OAuth credentials behind an OAUTH hook channel', () => {
     harness = await startHarness();
     const { api, sim } = harness;
     const hookKey = await api.createHookKey('switching hook key');
-    const clientId = await serviceApp(sim, 'private_key_jwt', [hookKey._embedded]);
+    const clientId = await serviceApp(sim, 'private_key_jwt', [hookKey._embedded!]);
     const base = { name: 'switching hook', uri: 'https://hook.example.com/token', headers: [{ key: 'x-env', value: 'test' }] };
     const common = { clientId, tokenUrl: `${sim.url}/oauth2/ausPartnerApiSim0g3/v1/token`, scope: 'okta-token-hook:invoke' };
     const created = await api.createInlineHook({ ...base, authHeader: 'Authorization', authValue: 'the-api-key' });
 
     const withKey = await api.replaceInlineHook(created.id, { ...base, oauth: { authType: 'private_key_jwt', ...common, hookKeyId: hookKey.id } });
-    const withSecret = await api.replaceInlineHook(created.id, { ...base, oauth: { authType: 'client_secret_post', ...common, clientSecret: 'a-client-secret-0123456789' } });
+    const withSecret = await api.replaceInlineHook(created.id, { ...base, oauth: { authType: 'client_secret_post', ...common }, clientSecret: 'a-client-secret-0123456789' });
     const back = await api.replaceInlineHook(created.id, { ...base, authHeader: 'Authorization', authValue: 'the-api-key-2' });
 
     expect(withKey.channel).toMatchObject({ type: 'OAUTH', config: { authType: 'private_key_jwt', hookKeyId: hookKey.id, clientId, scope: common.scope } });
