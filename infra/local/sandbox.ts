@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     bound.unref();
     write('\n');
     running.stop().then(
-      (state) => process.exit(state.inlineHooks === 0 && state.ruleRestored ? 0 : 1),
+      (state) => process.exit(state.inlineHooks === 0 && state.rulesRestored ? 0 : 1),
       (error: unknown) => {
         captured?.restore();
         console.error(`error: the delete path failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,7 @@
 /** The Okta simulator: a stateful in-memory Okta org over HTTP, for tests and the local sandbox. */
 export { startOktaSimulator, DEFAULT_HOOK_TIMEOUT_MS, type OktaSimulator, type OktaSimulatorOptions } from './simulator.js';
-export { SEED } from './seed.js';
+export { OIDC_SCOPES, SEED, seedState } from './seed.js';
+export { matchRule } from './mint.js';
 export type { FaultSpec } from './faults.js';
 export type { MintRequest, MintResult } from './mint.js';
 export type { SimAuthorizationServer, SimInlineHook, SimPolicy, SimRule } from './model.js';

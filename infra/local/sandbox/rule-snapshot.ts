@@ -23,3 +23,32 @@ export function sameRule(before: SimRule | undefined, after: SimRule | undefined
 export function ruleHookOf(rule: SimRule | undefined): string | null {
   return (rule?.actions as { token?: { inlineHook?: { id?: string } } } | undefined)?.token?.inlineHook?.id ?? null;
 }
+
+/** A rule that calls a hook: its ids and names, as the sandbox shows it. */
+export interface HookedRule {
+  readonly key: string;
+  readonly authServerId: string;
+  readonly ruleId: string;
+  readonly name: string;
+  readonly where: string;
+}
+
+/** Every rule of the simulated org that calls `hookId`, in the order the org lists them. */
+export function rulesCalling(sim: OktaSimulator, hookId: string): HookedRule[] {
+  const found: HookedRule[] = [];
+  for (const server of sim.snapshot().authorizationServers) {
+    for (const policy of server.policies) {
+      for (const rule of policy.rules) {
+        if (ruleHookOf(rule) !== hookId) continue;
+        found.push({
+          key: `${server.id}/${policy.id}/${rule.id}`,
+          authServerId: server.id,
+          ruleId: rule.id,
+          name: rule.name,
+          where: `policy '${policy.name}' of authorization server '${server.name}'`,
+        });
+      }
+    }
+  }
+  return found;
+}

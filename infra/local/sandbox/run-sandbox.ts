@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CUSTOM_RESOURCE_TYPE, REGISTRAR_ATTRIBUTES, type RegistrarPropertiesInput } from '../../../lambda/shared/contract.js';
+import { CUSTOM_RESOURCE_TYPE, type RegistrarPropertiesInput } from '../../../lambda/shared/contract.js';
 import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.js';
 import { loadProjectEnvironment } from '../../cli/environment.js';
 import type { EnvironmentConfig } from '../../config.js';
@@ -13,8 +13,8 @@ import { startLocalSecretsManager, type LocalSecretsManager } from '../secrets-m
 import { loadBundledHook, REPO_TRANSFORM, type BundledHook } from './bundled-hook.js';
 import { describeHookCall } from './hook-call-line.js';
 import { Progress } from './progress.js';
-import { ruleHookOf, rulesOf, sameRule } from './rule-snapshot.js';
-import { renderMint, sampleMints } from './sample-tokens.js';
+import { ruleHookOf, rulesCalling, rulesOf, sameRule } from './rule-snapshot.js';
+import { renderMint, sampleMintsThrough } from './sample-tokens.js';
 import { tryItText } from './try-it.js';
 import { watchSources } from './watch-sources.js';
 
@@ -42,11 +42,12 @@ export interface SandboxOptions {
   readonly transform?: string;
 }
 
-/** The rule the hook is attached to, and whether it is back as it was; printed when the sandbox stops. */
+/** What the delete path left: hooks in Okta, and each rule the hook was attached to; printed when the sandbox stops. */
 export interface FinalState {
   readonly inlineHooks: number;
-  readonly ruleInlineHook: string | null;
-  readonly ruleRestored: boolean;
+  /** Every rule of the org as it was before the deploy (its write stamp aside). */
+  readonly rulesRestored: boolean;
+  readonly rules: readonly { readonly rule: string; readonly inlineHook: string | null; readonly restored: boolean }[];
 }
 
 export interface Sandbox {
@@ -81,7 +82,8 @@ function cfnEvent(requestType: 'Create' | 'Delete', properties: RegistrarPropert
 /**
  * The local sandbox: the Okta simulator and a local Secrets Manager, the hook bundled as CDK bundles it
  * behind the Function URL emulator, the registrar's create path (the code CloudFormation runs), then
- * tokens for two sample clients with their claims before and after the hook.
+ * tokens for two sample clients, and through every other rule the hook is attached to, with their claims
+ * before and after the hook.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const write = options.write;
@@ -182,27 +184,32 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       async () => {
         sim.resetCalls();
         const answer = await onEvent(cfnEvent('Create', properties, env));
-        return { physicalId: answer.PhysicalResourceId, data: answer.Data ?? {} };
+        return { physicalId: answer.PhysicalResourceId, rules: rulesCalling(sim, answer.PhysicalResourceId) };
       },
       (r) => [
-        `hook ${r.physicalId} registered, ${env.verify ? "verified through Okta's /execute, " : ''}attached to rule ${r.data[REGISTRAR_ATTRIBUTES.ruleId]}`,
+        `hook ${r.physicalId} registered, ${env.verify ? "verified through Okta's /execute, " : ''}attached to ${r.rules.length === 1 ? 'rule' : `${r.rules.length} rules:`} ${r.rules.map((rule) => `'${rule.name}' (${rule.ruleId}) in ${rule.where}`).join(', ')}`,
         `okta calls: ${sim.calls.map((c) => `${c.operationId} ${c.status}`).join(', ')}`,
       ],
     );
-    const ruleKey = [
-      registration.data[REGISTRAR_ATTRIBUTES.authorizationServerId],
-      registration.data[REGISTRAR_ATTRIBUTES.policyId],
-      registration.data[REGISTRAR_ATTRIBUTES.ruleId],
-    ].join('/');
+    // What the registrar attached, as Okta holds it; the registrar's Data names the first rule only.
+    const attached = registration.rules;
 
+    // Tokens minted through every rule the hook is attached to: the two sample clients, then a request for each rule they miss.
+    const { samples, unreachable } = sampleMintsThrough(
+      sim.snapshot().authorizationServers,
+      (targetList(env)[0] as TargetListEntry).authorizationServer,
+      attached,
+    );
     const mintSamples = async () => {
       const results = [];
-      for (const sample of sampleMints((targetList(env)[0] as TargetListEntry).authorizationServer)) {
-        results.push({ sample, result: await sim.mintTokens(sample.request) });
-      }
+      for (const sample of samples) results.push({ sample, result: await sim.mintTokens(sample.request) });
       return results;
     };
-    const mints = await progress.step('minting tokens for two sample clients through the simulator', mintSamples);
+    const mints = await progress.step(
+      samples.length === 2 ? 'minting tokens for two sample clients through the simulator' : `minting tokens through each of the ${attached.length} rules, ${samples.length} sample requests`,
+      mintSamples,
+      () => unreachable.map((ruleId) => `no seeded client reaches rule ${ruleId}: mint through it with your own request (try it, below)`),
+    );
     for (const { sample, result } of mints) write(`\n${renderMint(sample.title, result).join('\n')}\n`);
 
     const web = mints[0]?.sample;
@@ -210,7 +217,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const facts = { oktaUrl: sim.url, apiToken: sim.apiToken, hookUrl, authHeader: env.hook.authHeader, apiKey: secrets.apiKey };
       write(`\n${tryItText({ ...facts, environment: env.name, mint: web.request })}`);
     }
-    write(`\nready: okta ${sim.url}, hook ${hookUrl}. Each call to the hook is shown below; Ctrl-C removes the hook and restores the rule.\n`);
+    write(`\nready: okta ${sim.url}, hook ${hookUrl}. Each call to the hook is shown below; Ctrl-C removes the hook and restores ${attached.length === 1 ? 'the rule' : 'the rules'}.\n`);
     live = true;
 
     if (options.watch) {
@@ -245,13 +252,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           "running the registrar's delete path (what CloudFormation runs on destroy)",
           async () => onEvent(cfnEvent('Delete', properties, env, registration.physicalId)),
         );
-        const rule = rulesOf(sim).get(ruleKey);
+        const rulesAfter = rulesOf(sim);
         const state: FinalState = {
           inlineHooks: sim.snapshot().inlineHooks.length,
-          ruleInlineHook: ruleHookOf(rule),
-          ruleRestored: sameRule(rulesBefore.get(ruleKey), rule),
+          rulesRestored: [...rulesBefore].every(([key, before]) => sameRule(before, rulesAfter.get(key))) && rulesAfter.size === rulesBefore.size,
+          rules: attached.map(({ key, name }) => ({
+            rule: name,
+            inlineHook: ruleHookOf(rulesAfter.get(key)),
+            restored: sameRule(rulesBefore.get(key), rulesAfter.get(key)),
+          })),
         };
-        write(`      rule '${rule?.name}': ${state.ruleInlineHook ? `still calls hook ${state.ruleInlineHook}` : 'calls no hook'}, ${state.ruleRestored ? 'restored as it was before the deploy' : 'NOT as it was before the deploy'}\n`);
+        for (const rule of state.rules) {
+          write(`      rule '${rule.rule}': ${rule.inlineHook ? `still calls hook ${rule.inlineHook}` : 'calls no hook'}, ${rule.restored ? 'restored as it was before the deploy' : 'NOT as it was before the deploy'}\n`);
+        }
+        if (!state.rulesRestored) write('      other rules of the org changed too: compare curl -s <okta>/__sim/state with the seeded org\n');
         write(`      inline hooks in okta: ${state.inlineHooks === 0 ? 'none' : state.inlineHooks}\n`);
         write(`final state: ${JSON.stringify(state)}\n`);
         return state;

@@ -1,11 +1,16 @@
 import { FAILED_OPEN_CONTEXT_KEY } from '../../../lambda/token-hook/errors.js';
 import { renderClaimsTable, summarizeChanges } from '../../cli/claims-table.js';
-import type { MintRequest, MintResult } from '../okta-simulator/index.js';
-import { SEED } from '../okta-simulator/index.js';
+import type { MintRequest, MintResult, SimAuthorizationServer } from '../okta-simulator/index.js';
+import { matchRule, OIDC_SCOPES, SEED, seedState } from '../okta-simulator/index.js';
 import { tokenView } from './token-views.js';
 
+export interface SampleMint {
+  readonly title: string;
+  readonly request: MintRequest;
+}
+
 /** The two sample clients the sandbox mints for: a user signing in to a web app, and a service app. */
-export function sampleMints(authorizationServer: string): { title: string; request: MintRequest }[] {
+export function sampleMints(authorizationServer: string): SampleMint[] {
   return [
     {
       title: `${SEED.webClient.name} (${SEED.webClient.clientId}): ${SEED.user.login} signs in, authorization code`,
@@ -28,6 +33,72 @@ export function sampleMints(authorizationServer: string): { title: string; reque
       },
     },
   ];
+}
+
+/** The rule Okta's rule matching sends `request` through on `server`, if any. */
+function ruleReachedBy(server: SimAuthorizationServer, request: MintRequest): string | undefined {
+  const { users } = seedState();
+  const user = request.grantType === 'client_credentials' ? undefined : users.find((u) => u.profile.login === (request.user ?? SEED.user.login));
+  return matchRule(server, request.clientId, request.grantType, request.scopes, user)?.rule.id;
+}
+
+/**
+ * A request of a seeded client that goes through `ruleId` of `server`: a grant and scopes the rule's
+ * conditions allow that no rule before it takes, found with the simulator's own rule matching; none
+ * when no seeded client can reach it.
+ */
+function sampleThroughRule(server: SimAuthorizationServer, ruleId: string): SampleMint | undefined {
+  const rule = server.policies.flatMap((p) => p.rules).find((r) => r.id === ruleId);
+  const ownScopes = Object.keys(server.scopes).filter((scope) => !(scope in OIDC_SCOPES));
+  const candidates: MintRequest[] = [
+    ...[SEED.user.login, SEED.otherUser.login].flatMap((user) =>
+      [['openid', 'profile', 'email'], ...ownScopes.map((scope) => ['openid', scope])].map((scopes) => ({
+        authorizationServer: server.id,
+        clientId: SEED.webClient.clientId,
+        grantType: 'authorization_code',
+        scopes,
+        user,
+      })),
+    ),
+    ...ownScopes.map((scope) => ({ authorizationServer: server.id, clientId: SEED.serviceClient.clientId, grantType: 'client_credentials', scopes: [scope] })),
+  ];
+  const request = candidates.find((candidate) => ruleReachedBy(server, candidate) === ruleId);
+  if (!rule || !request) return undefined;
+  const client = request.clientId === SEED.webClient.clientId ? SEED.webClient : SEED.serviceClient;
+  const who = request.user ? `${request.user} signs in, authorization code` : 'client credentials, no user';
+  return {
+    title: `${client.name} (${client.clientId}) through rule '${rule.name}' of authorization server '${server.name}': ${who}, scope ${request.scopes.join(' ')}`,
+    request,
+  };
+}
+
+/**
+ * The two sample clients on the first target's authorization server, then, for every rule the hook is
+ * attached to that neither reaches, a request that goes through it: tokens minted through each rule.
+ * `unreachable` names the rules no seeded client reaches.
+ */
+export function sampleMintsThrough(
+  servers: readonly SimAuthorizationServer[],
+  firstServer: string,
+  rules: readonly { readonly authServerId: string; readonly ruleId: string }[],
+): { samples: SampleMint[]; unreachable: string[] } {
+  const serverOf = (idOrName: string) => servers.find((s) => s.id === idOrName || s.name === idOrName);
+  const samples = sampleMints(firstServer);
+  const reached = new Set(
+    samples.map((sample) => {
+      const server = serverOf(sample.request.authorizationServer);
+      return server ? `${server.id}/${ruleReachedBy(server, sample.request)}` : '';
+    }),
+  );
+  const unreachable: string[] = [];
+  for (const { authServerId, ruleId } of rules) {
+    if (reached.has(`${authServerId}/${ruleId}`)) continue;
+    const server = serverOf(authServerId);
+    const sample = server && sampleThroughRule(server, ruleId);
+    if (sample) samples.push(sample);
+    else unreachable.push(ruleId);
+  }
+  return { samples, unreachable };
 }
 
 interface SentTokens {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli-harness.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const STARTUP_LIMIT_MS = 60_000;
@@ -9,6 +10,9 @@ interface SimState {
   inlineHooks: { id: string; name: string; status: string }[];
   authorizationServers: { id: string; policies: { rules: { name: string; actions?: { token?: { inlineHook?: { id: string } } } }[] }[] }[];
 }
+
+/** The final state of a sandbox that attached the hook to the default rule and stopped cleanly. */
+const RESTORED_DEFAULT_RULE = { inlineHooks: 0, rulesRestored: true, rules: [{ rule: 'Default Policy Rule', inlineHook: null, restored: true }] };
 
 // The sandbox shows its local keys so a person can paste the curl commands; a test never prints them.
 const SHOWN_KEYS = [/OKTA_API_TOKEN=(\S+)/g, /-H '[\w-]+: ([^']+)' --data/g];
@@ -147,8 +151,9 @@ describe('npm start (the local sandbox)', () => {
 
     expect(output.text).toMatch(/^\[stop\] running the registrar's delete path .* \.\.\. ok/m);
     expect(output.text).toMatch(/rule 'Default Policy Rule': calls no hook, restored as it was before the deploy/);
+    expect(output.text).toMatch(/^\[6\/6\] minting tokens for two sample clients through the simulator/m);
     const final = output.text.match(/^final state: (.+)$/m);
-    expect(JSON.parse(final?.[1] ?? '{}')).toEqual({ inlineHooks: 0, ruleInlineHook: null, ruleRestored: true });
+    expect(JSON.parse(final?.[1] ?? '{}')).toEqual(RESTORED_DEFAULT_RULE);
     expect(code).toBe(0);
   });
 });
@@ -173,7 +178,7 @@ describe('npm start, stopped with Ctrl-C in a terminal', () => {
       await exited;
 
       const final = output.text.match(/^final state: (.+)$/m);
-      expect(JSON.parse(final?.[1] ?? '{}'), output.text).toEqual({ inlineHooks: 0, ruleInlineHook: null, ruleRestored: true });
+      expect(JSON.parse(final?.[1] ?? '{}'), output.text).toEqual(RESTORED_DEFAULT_RULE);
       expect(output.text.match(/running the registrar's delete path/g), output.text).toHaveLength(1);
     } finally {
       if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid ?? 0), 'SIGKILL');
@@ -198,10 +203,85 @@ describe('npm start, stopped while it starts', () => {
       const code = await exited;
 
       const final = output.text.match(/^final state: (.+)$/m);
-      expect(JSON.parse(final?.[1] ?? '{}'), output.text).toEqual({ inlineHooks: 0, ruleInlineHook: null, ruleRestored: true });
+      expect(JSON.parse(final?.[1] ?? '{}'), output.text).toEqual(RESTORED_DEFAULT_RULE);
       expect(code).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, STARTUP_LIMIT_MS + 10_000);
+});
+
+describe('npm start -- --env multi (three rules on two authorization servers)', () => {
+  const output = new Output();
+  let child: ChildProcessWithoutNullStreams;
+  let exited: Promise<unknown>;
+  let oktaUrl = '';
+
+  beforeAll(async () => {
+    // As a person runs it: through npm, its own process group so Ctrl-C reaches npm and the sandbox alike.
+    child = spawn('npm', ['start', '--silent', '--', '--env', 'multi'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    exited = new Promise((resolve) => child.on('close', resolve));
+    oktaUrl = (await output.waitFor(/^ready: okta (\S+), hook (\S+)\./m, STARTUP_LIMIT_MS))[1] ?? '';
+  }, STARTUP_LIMIT_MS + 5_000);
+
+  afterAll(() => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid ?? 0), 'SIGKILL');
+  });
+
+  it('attaches the hook to every rule the targets name', async () => {
+    const state = (await (await fetch(`${oktaUrl}/__sim/state`)).json()) as SimState;
+    const hookId = state.inlineHooks[0]?.id;
+    const calling = state.authorizationServers.flatMap((server) =>
+      server.policies.flatMap((policy) => policy.rules.filter((rule) => rule.actions?.token?.inlineHook?.id === hookId).map((rule) => rule.name)),
+    );
+
+    expect(state.inlineHooks.map((h) => h.name)).toEqual(['okta-token-hook-multi']);
+    expect(calling).toEqual(['Default Policy Rule', 'Partner writers', 'Partner readers']);
+    expect(output.text).toMatch(/attached to 3 rules: 'Default Policy Rule' \(\w+\) in policy 'Default Policy' of authorization server 'default', 'Partner writers' .*, 'Partner readers' .* of authorization server 'Partner API'$/m);
+  });
+
+  it('mints tokens through each rule, and the hook adds its claims on both authorization servers', () => {
+    const writers = section(output.text, /^Sample service app .* through rule 'Partner writers'/m);
+    const readers = section(output.text, /^Sample service app .* through rule 'Partner readers'/m);
+    const web = section(output.text, /^Sample web app/m);
+
+    expect(output.text).toMatch(/^\[6\/6\] minting tokens through each of the 3 rules, 4 sample requests \.\.\. ok/m);
+    expect(web).toMatch(/rule 0prbsjfyl01zfSZ9K0h7 matched; hook \S+ answered 200, Okta applied its commands/);
+    expect(web).toMatch(/^ {2}\+ login +ada\.lovelace@example\.com$/m);
+    for (const [through, ruleId] of [[writers, '0prServiceWrite00g3'], [readers, '0prServiceRead000g3']] as const) {
+      expect(through).toContain(`rule ${ruleId} matched; hook`);
+      expect(through).toMatch(/answered 200, Okta applied its commands/);
+      expect(through).toMatch(/^ {4}aud +api:\/\/partner +api:\/\/partner$/m);
+      expect(through).toMatch(/^ {2}\+ caller +service$/m);
+    }
+  });
+
+  it('passes the verification of the operator CLI command it prints, on every rule', async () => {
+    // The API token the sandbox showed in its CLI lines (OKTA_API_TOKEN=...), used and never printed.
+    const apiToken = output.keys()[0] ?? '';
+
+    const result = await runCli(['verify', '--env', 'multi'], { cwd: REPO_ROOT, env: { OKTA_ORG_URL: oktaUrl, OKTA_API_TOKEN: apiToken } });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^ok on all 3 target rules$/m);
+  });
+
+  it('on Ctrl-C restores all three rules as they were and leaves no hook', async () => {
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    await exited;
+
+    const final = output.text.match(/^final state: (.+)$/m);
+    expect(JSON.parse(final?.[1] ?? '{}'), output.text).toEqual({
+      inlineHooks: 0,
+      rulesRestored: true,
+      rules: ['Default Policy Rule', 'Partner writers', 'Partner readers'].map((rule) => ({ rule, inlineHook: null, restored: true })),
+    });
+    expect(output.text).toMatch(/Ctrl-C removes the hook and restores the rules\./);
+  }, 35_000);
 });
