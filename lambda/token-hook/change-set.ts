@@ -51,10 +51,20 @@ export function isEmpty(changes: ChangeSet): boolean {
   });
 }
 
+// Rules set and remove the same few claims on every request: a name once found fine is not checked again.
+const MAX_CHECKED_NAMES = 4_096;
+const SETTABLE: Record<TokenKind, Set<string>> = { access: new Set(), identity: new Set() };
+const REMOVABLE: Record<TokenKind, Set<string>> = { access: new Set(), identity: new Set() };
+
+function remembered(names: Set<string>, claim: string, problem: string | undefined): string | undefined {
+  if (!problem && names.size < MAX_CHECKED_NAMES) names.add(claim);
+  return problem;
+}
+
 function tokenEditor(kind: TokenKind, changes: TokenChanges): TokenEditor {
   const editor: TokenEditor = {
     set(claim, value) {
-      const problem = claimProblem(kind, claim);
+      const problem = SETTABLE[kind].has(claim) ? undefined : remembered(SETTABLE[kind], claim, claimProblem(kind, claim));
       if (problem) throw new ClaimEditError(`cannot set claim: ${problem}`);
       if (value === undefined || value === null || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
         throw new ClaimEditError(`cannot set claim '${claim}': the value must be JSON other than null (use remove to drop a claim)`);
@@ -66,7 +76,7 @@ function tokenEditor(kind: TokenKind, changes: TokenChanges): TokenEditor {
       return editor;
     },
     remove(claim) {
-      const problem = removalProblem(kind, claim);
+      const problem = REMOVABLE[kind].has(claim) ? undefined : remembered(REMOVABLE[kind], claim, removalProblem(kind, claim));
       if (problem) throw new ClaimEditError(`cannot remove claim: ${problem}`);
       changes.set.delete(claim);
       changes.remove.add(claim);

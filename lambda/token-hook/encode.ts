@@ -43,6 +43,7 @@ export const COMMAND_TYPE: Record<TokenKind, CommandType> = {
 
 /** RFC 6901 escaping of one path segment. */
 export function escapePointerSegment(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 

@@ -4,15 +4,24 @@ import type { TokenHookRequest } from './request-schema.js';
 
 /** The value at RFC 6901 `pointer` in `document`, or undefined. Own properties only. */
 export function valueAtPointer(document: unknown, pointer: string): unknown {
-  if (pointer === '') return document;
   let current: unknown = document;
-  for (const raw of pointer.slice(1).split('/')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    const key = raw.includes('~') ? raw.replaceAll('~1', '/').replaceAll('~0', '~') : raw;
-    if (!Object.hasOwn(current, key)) return undefined;
+  for (const key of pointerSegments(pointer)) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+// Rules name a handful of pointers, read on every request: each is split and unescaped once.
+const SEGMENTS = new Map<string, readonly string[]>();
+const MAX_CACHED_POINTERS = 1_024;
+
+function pointerSegments(pointer: string): readonly string[] {
+  let segments = SEGMENTS.get(pointer);
+  if (segments) return segments;
+  segments = pointer === '' ? [] : pointer.slice(1).split('/').map((raw) => (raw.includes('~') ? raw.replaceAll('~1', '/').replaceAll('~0', '~') : raw));
+  if (SEGMENTS.size < MAX_CACHED_POINTERS) SEGMENTS.set(pointer, segments);
+  return segments;
 }
 
 /** A query parameter of `url` (works on Okta's `https://{yourOktaDomain}/...` too, which URL refuses). */

@@ -22,11 +22,13 @@ export interface RequestFacts {
   readonly grantType: string | undefined;
   readonly policyRuleId: string | undefined;
   grantedScopes(): ReadonlySet<string>;
+  valueAt(pointer: string): unknown;
   queryParameter(url: string, name: string): string | undefined;
 }
 
 export function requestFacts(request: TokenHookRequest): RequestFacts {
   let scopes: ReadonlySet<string> | undefined;
+  const values = new Map<string, unknown>();
   const queries = new Map<string, Map<string, string>>();
   return {
     request,
@@ -34,6 +36,12 @@ export function requestFacts(request: TokenHookRequest): RequestFacts {
     grantType: grantTypeOf(request),
     policyRuleId: policyRuleIdOf(request),
     grantedScopes: () => (scopes ??= new Set(grantedScopesOf(request))),
+    valueAt(pointer) {
+      if (values.has(pointer)) return values.get(pointer);
+      const value = valueAtPointer(request, pointer);
+      values.set(pointer, value);
+      return value;
+    },
     queryParameter(url, name) {
       let parameters = queries.get(url);
       if (!parameters) queries.set(url, (parameters = queryParameters(url)));
@@ -57,7 +65,7 @@ export function conditionsHold(when: RuleConditions, facts: RequestFacts): boole
 /** The value a setter gives its claim, or undefined when the request has nothing for it. */
 export function setterValue(setter: ClaimSetter, facts: RequestFacts): unknown {
   if ('value' in setter) return setter.value;
-  const found = valueAtPointer(facts.request, setter.from);
+  const found = facts.valueAt(setter.from);
   if (setter.query === undefined) return found ?? undefined;
   return typeof found === 'string' ? facts.queryParameter(found, setter.query) : undefined;
 }
@@ -71,8 +79,9 @@ export function applyRules(rules: readonly ClaimRule[], request: TokenHookReques
     applied.push(rule.name);
     for (const setter of rule.set) {
       const value = setterValue(setter, facts);
-      // A request value JSON cannot carry (1e400 parses to Infinity) counts as nothing there.
-      if (value === undefined || value === null || jsonValueProblem(value) !== undefined) continue;
+      // A request value JSON cannot carry (1e400 parses to Infinity) counts as nothing there. The config's
+      // own values were checked when it was parsed.
+      if (value === undefined || value === null || (!('value' in setter) && jsonValueProblem(value) !== undefined)) continue;
       for (const token of tokensOf(setter.token)) editor[token].set(setter.claim, value);
     }
     for (const removal of rule.remove) {

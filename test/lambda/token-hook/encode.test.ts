@@ -144,6 +144,16 @@ describe('the change-set editor', () => {
     expect(() => edit[token].set(claim, 'x')).toThrow(ClaimEditError);
   });
 
+  it('checks a name per token and per edit: one allowed in access tokens, or set, is still refused where it is not', () => {
+    const edit = editorFor(createChangeSet());
+
+    edit.access.set('scope', 'x').set('aud', 'api');
+
+    expect(() => edit.identity.set('scope', 'x')).toThrow(/reserved in ID tokens/);
+    expect(() => edit.access.remove('aud')).toThrow(/cannot be removed/);
+    expect(() => editorFor(createChangeSet()).identity.set('scope', 'x')).toThrow(ClaimEditError);
+  });
+
   it('lets a later edit win over an earlier one', () => {
     const changes = changesOn((edit) => edit.access.set('a', 1).remove('a').set('a', 2));
 

@@ -165,6 +165,9 @@ describe('request values', () => {
     expect(valueAtPointer(document, '/list/1')).toBe(20);
     expect(valueAtPointer(document, '/constructor')).toBeUndefined();
     expect(valueAtPointer(document, '/list/length')).toBe(2);
+    // The pointer is parsed once; each document still gives its own value.
+    expect(valueAtPointer({ 'a/b': { '~c': 2 } }, '/a~1b/~0c')).toBe(2);
+    expect(valueAtPointer(document, '')).toBe(document);
   });
 
   it("reads query parameters of Okta's placeholder URLs", () => {
