@@ -114,6 +114,17 @@ describe('the token hook', () => {
     expect(result.statusCode).toBe(413);
   });
 
+  it('counts the cap in bytes, not characters: a euro sign is 3 bytes', async () => {
+    const { hook } = await hookWith({ maxBodyBytes: 4_096 });
+    const body = JSON.stringify({ ...authCode(), padding: '€'.repeat(600) });
+
+    const result = await hook(event(JSON.parse(body)));
+
+    expect(body.length).toBeLessThan(4_096);
+
+    expect(result.statusCode).toBe(413);
+  });
+
   it('answers 400 with the failing paths and never the values', async () => {
     const { hook, logs } = await hookWith();
 
