@@ -17,13 +17,16 @@ export const inProcess: BenchCase = {
     const body = JSON.stringify(referencePayload());
     const event = functionUrlEvent(body);
     const hook = await benchHook(exampleHookConfig());
+    // The same hook with its line built but not written: what the Lambda runtime's write costs, apart.
+    let kept: unknown;
+    const unwritten = await benchHook(exampleHookConfig(), (line) => void (kept = line));
     const lambdaConsole = installLambdaConsole();
     try {
       const floors = await floorsFor(hook, body);
       if (floors.status !== 200) throw new Error(`the reference request answered ${floors.status}: fix the bench payload or the example rules`);
       progress('in-process: hook against the floors, alternating');
       const cost = await compare(
-        { hook: () => hook(event), parseAndAnswer: floors.parseAndAnswer, parse: floors.parse },
+        { hook: () => hook(event), unwritten: () => unwritten(event), parseAndAnswer: floors.parseAndAnswer, parse: floors.parse },
         { budgetMs: budgetMs * 0.7 },
       );
       progress('in-process: single-call latency');
@@ -33,6 +36,8 @@ export const inProcess: BenchCase = {
       out(`  hook, CPU per request                     ${us(cost.hook.cpuUs).padStart(10)}  (wall ${us(cost.hook.wallUs)}; single calls p50 ${us(single.p50)}, p99 ${us(single.p99)})`);
       out(`  floor: JSON.parse + stringify the answer  ${us(cost.parseAndAnswer.cpuUs).padStart(10)}  hook = ${ratio(perFloor)}`);
       out(`  floor: JSON.parse alone                   ${us(cost.parse.cpuUs).padStart(10)}  hook = ${ratio(cost.hook.cpuUs / cost.parse.cpuUs)}`);
+      out(`  the hook, its line built but not written  ${us(cost.unwritten.cpuUs).padStart(10)}  = ${ratio(cost.unwritten.cpuUs / cost.parseAndAnswer.cpuUs)} the first floor; the runtime's write of the line: ${us(cost.hook.cpuUs - cost.unwritten.cpuUs)}`);
+      if (kept === undefined) throw new Error('the unwritten hook built no line');
       if (lambdaConsole.lines() === 0) throw new Error('the hook logged nothing: the bench no longer measures its log line');
       return [
         { budget: 'reference request: CPU per request at most 2× (JSON.parse + stringify of the answer)', ok: perFloor <= 2, measured: `${ratio(perFloor)} (${verdict(perFloor <= 2)})` },

@@ -1,6 +1,7 @@
 import { parseHookConfig, type ClaimRule, type HookConfig } from '../../lambda/shared/hook-config.js';
 import { createApiKeyVerifier } from '../../lambda/token-hook/auth.js';
 import type { FunctionUrlEvent } from '../../lambda/token-hook/function-url.js';
+import type { HookLogger } from '../../lambda/token-hook/log.js';
 import { createTokenHook, type TokenHook } from '../../lambda/token-hook/token-hook.js';
 import { transform } from '../../lambda/token-hook/transform.js';
 
@@ -9,9 +10,10 @@ export const KEY = 'bench-api-key-0123456789abcdef';
 
 /**
  * The whole hook in-process, as `handler.ts` wires it (key check, parse, rules, transform.ts, encode,
- * answer, log line through `console`), its key already read, with `rules` or a whole config.
+ * answer, log line through `console` unless `log` takes it), its key already read, with `rules` or a
+ * whole config.
  */
-export async function benchHook(config: HookConfig | readonly ClaimRule[]): Promise<TokenHook> {
+export async function benchHook(config: HookConfig | readonly ClaimRule[], log?: HookLogger): Promise<TokenHook> {
   const keys = createApiKeyVerifier({
     secretStore: { getSecret: async () => ({ value: KEY, versionId: 'v1', stages: ['AWSCURRENT'] }) },
     secretId: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:bench',
@@ -19,7 +21,7 @@ export async function benchHook(config: HookConfig | readonly ClaimRule[]): Prom
   await keys.load();
   const base = Array.isArray(config) ? parseHookConfig({ rules: config }) : (config as HookConfig);
   // Bodies up to 256 KB and more, so the size sweep measures the work, not the 413.
-  return createTokenHook({ config: { ...base, maxBodyBytes: 1_048_576 }, keys, transform });
+  return createTokenHook({ config: { ...base, maxBodyBytes: 1_048_576 }, keys, transform, ...(log ? { log } : {}) });
 }
 
 /** The payload-2.0 event a Function URL hands the function for Okta's POST of `body`. */

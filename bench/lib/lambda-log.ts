@@ -8,9 +8,9 @@ import { format } from 'node:util';
  * What a `console` call costs inside Lambda with `loggingFormat: JSON`, emulated: the Node.js runtime
  * (aws-lambda-nodejs-runtime-interface-client, `logging/formatter.ts` and `telemetry-logger.ts`)
  * replaces `console.*` with a function that builds `{timestamp, level, requestId, message}`,
- * stringifies it and writes a 16-byte frame header and the line to the telemetry pipe with two
- * `fs.writeSync` calls. Here the same two writes go to a pipe that another process drains, as the
- * Lambda telemetry agent does.
+ * stringifies it through a replacer that expands errors, and writes a 16-byte frame header and the
+ * line to the telemetry pipe with two `fs.writeSync` calls. Here the same two writes go to a pipe
+ * that another process drains, as the Lambda telemetry agent does.
  */
 
 const LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' } as const;
@@ -22,6 +22,10 @@ export interface LambdaConsole {
   /** Gives `console` back and closes the descriptor. */
   restore(): void;
 }
+
+// The runtime stringifies every line through a replacer that expands errors: it is called for each value.
+const errorReplacer = (_key: string, value: unknown): unknown =>
+  value instanceof Error ? { errorType: value.constructor?.name ?? 'UnknownError', errorMessage: value.message, stackTrace: value.stack?.split('\n'), ...value } : value;
 
 /** Replaces `console.*` as the Lambda runtime does, writing frames to a pipe drained by `cat`. */
 export function installLambdaConsole(requestId = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef'): LambdaConsole {
@@ -39,7 +43,7 @@ export function installLambdaConsole(requestId = 'c6af9ac6-7b61-11e6-9a41-93e8de
       const now = new Date();
       const result: Record<string, unknown> = { timestamp: now.toISOString(), level, requestId };
       result['message'] = params.length === 0 ? message : format(message, ...params);
-      const line = Buffer.from(JSON.stringify(result), 'utf8');
+      const line = Buffer.from(JSON.stringify(result, errorReplacer), 'utf8');
       header.writeUInt32BE(0xa55a0002, 0);
       header.writeInt32BE(line.length, 4);
       header.writeBigInt64BE(BigInt(now.valueOf()) * 1000n, 8);
