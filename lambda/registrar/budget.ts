@@ -13,10 +13,17 @@ export interface Deadlines {
 }
 
 /**
- * Okta calls of the longest undo: put the hook back (1, update only), restore the rule (read, re-read,
- * PUT, read back: 4), deactivate and delete the hook (2).
+ * Okta calls of the longest undo of an operation that attaches `rules` rules:
+ *   the hook: find it by name and URL when its create's answer was lost (1, create), or put it back as
+ *   it was (1, update)
+ * + per rule attached, put it back: read, re-read right before the PUT, PUT, read back (4)
+ * + deactivate and delete the hook (2, create)
+ * = at most 3 + 4N (1 rule: 7; 3 rules: 15). Not funded: an admin editing a rule while we undo, which
+ * costs a re-read per edit (at most 2 per rule before we give up on it and name it).
  */
-export const UNDO_CALLS = 7;
+export function undoCalls(rules: number): number {
+  return 3 + 4 * Math.max(1, rules);
+}
 
 /** Kept back from the Lambda timeout so the error still reaches CloudFormation. */
 export const DEADLINE_MARGIN_MS = 15_000;
@@ -25,20 +32,29 @@ export const DEADLINE_MARGIN_MS = 15_000;
  * Time the undo needs at worst, from the Okta client's settings:
  *   one rate-limit wait (Okta's windows are a minute: once it resets, the undo's few calls pass)
  * + per undo call, one attempt that times out, the longest backoff, and a retry that times out too.
- * With the defaults (10 s call timeout, 8 s backoff cap, 60 s rate-limit wait):
- *   60 + 7 x (2 x 10 + 8) = 256 s, so a 10-minute registrar keeps 600 - 15 - 256 = 329 s for going forward.
+ * With the defaults (10 s call timeout, 8 s backoff cap, 60 s rate-limit wait), 28 s per call:
+ *   1 rule: 60 + 7 x 28 = 256 s; 3 rules: 60 + 15 x 28 = 480 s.
  */
-export function undoBudgetMs(retry: Pick<RetryPolicy, 'maxDelayMs' | 'maxRateLimitWaitMs'>, callTimeoutMs: number, calls = UNDO_CALLS): number {
+export function undoBudgetMs(retry: Pick<RetryPolicy, 'maxDelayMs' | 'maxRateLimitWaitMs'>, callTimeoutMs: number, calls = undoCalls(1)): number {
   return retry.maxRateLimitWaitMs + calls * (2 * callTimeoutMs + retry.maxDelayMs);
 }
 
 /**
+ * What forward steps keep at least, when the undo's worst case would leave them less: one rate-limit
+ * wait (60 s) and the verification's window (30 s). A create takes seconds when Okta answers.
+ */
+export const MIN_FORWARD_MS = 90_000;
+
+/**
  * The deadlines of one event that started at `nowMs` with `remainingMs` left before Lambda stops it:
- * the undo gets its worst case (`undoMs`), but at most half of the usable time, so a short timeout
- * (tests, a consumer's override) still leaves forward steps room.
+ * the undo gets its worst case (`undoMs`), but forward steps keep `MIN_FORWARD_MS`, or half the usable
+ * time when that is shorter (tests, a consumer's short timeout). A 10-minute registrar (585 s usable)
+ * thus funds the undo of up to 3 rules in full (480 s, forward keeps 105 s); with more rules the undo
+ * gets 495 s, enough unless Okta fails most of its calls.
  */
 export function fundedDeadlines(nowMs: number, remainingMs: number, undoMs: number, marginMs = DEADLINE_MARGIN_MS): Deadlines {
   const usable = Math.max(0, remainingMs - marginMs);
   const undo = nowMs + usable;
-  return { forward: undo - Math.min(undoMs, usable / 2), undo };
+  const forwardKeeps = Math.min(MIN_FORWARD_MS, usable / 2);
+  return { forward: undo - Math.min(undoMs, usable - forwardKeeps), undo };
 }

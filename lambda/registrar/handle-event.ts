@@ -12,12 +12,22 @@ export interface EventDeps extends Omit<LifecycleDeps, 'api' | 'undoApi'> {
   readonly secrets: SecretStore;
   /** The Okta client for the credentials in this secret; `orgUrl` is the org the properties name. */
   readonly oktaFor: (credentialsSecretArn: string, orgUrl: string | undefined) => Promise<OktaApi>;
-  /** When forward steps and undo must end (see budget.ts). @default none: no deadline */
-  readonly deadlines?: Deadlines;
+  /**
+   * When forward steps and undo must end, for an operation that may have to put back `rules` rules: the
+   * more rules, the earlier forward steps stop (see budget.ts). @default none: no deadline
+   */
+  readonly deadlines?: (rules: number) => Deadlines;
 }
 
-/** The forward client and the undo's, each under its own deadline; the undo outwaits rate limits. */
-async function apisFor(deps: EventDeps, credentialsSecretArn: string, orgUrl: string | undefined): Promise<{ api: OktaApi; undoApi: OktaApi }> {
+/**
+ * The forward client and the undo's, each under its own deadline; the undo outwaits rate limits. Until
+ * the rules are known, forward steps stop where the undo of one rule would have to start.
+ */
+async function apisFor(
+  deps: EventDeps,
+  credentialsSecretArn: string,
+  orgUrl: string | undefined,
+): Promise<{ api: OktaApi; undoApi: OktaApi; forwardFor?: (rules: number) => OktaApi }> {
   const api = await deps.oktaFor(credentialsSecretArn, orgUrl);
   if (orgUrl !== undefined && !sameOrg(api.orgUrl, orgUrl)) {
     throw new InvalidPropertiesError(
@@ -27,9 +37,11 @@ async function apisFor(deps: EventDeps, credentialsSecretArn: string, orgUrl: st
   const { deadlines } = deps;
   if (!deadlines) return { api, undoApi: api };
   const now = deps.now ?? Date.now;
+  const { forward, undo } = deadlines(1);
   return {
-    api: withDeadline(api, deadlines.forward, now),
-    undoApi: withDeadline(api, deadlines.undo, now, { outwaitRateLimits: true }),
+    api: withDeadline(api, forward, now),
+    undoApi: withDeadline(api, undo, now, { outwaitRateLimits: true }),
+    forwardFor: (rules) => withDeadline(api, deadlines(rules).forward, now),
   };
 }
 

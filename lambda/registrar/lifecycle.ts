@@ -37,6 +37,11 @@ export interface LifecycleDeps {
   readonly api: OktaApi;
   /** The same org with the undo's own deadline: what undo and delete call. @default api */
   readonly undoApi?: OktaApi;
+  /**
+   * The forward client once the rules are known: it stops early enough for the undo of that many rules
+   * (see budget.ts). @default api
+   */
+  readonly forwardFor?: (rules: number) => OktaApi;
   readonly secrets: SecretStore;
   /** The rules the targets name, each once (see target.ts). */
   readonly resolveTargets: (api: OktaApi, targets: readonly TargetSpec[]) => Promise<TargetRule[]>;
@@ -58,6 +63,7 @@ function contextOf(deps: LifecycleDeps): Context {
   return {
     api: deps.api,
     undoApi: deps.undoApi ?? deps.api,
+    forwardFor: deps.forwardFor ?? (() => deps.api),
     secrets: deps.secrets,
     resolveTargets: deps.resolveTargets,
     verify: deps.verify ?? DEFAULT_VERIFY,
@@ -296,8 +302,10 @@ interface CreateOptions {
   readonly ownedHookIds?: readonly string[];
 }
 
-async function create(ctx: Context, properties: RegistrarProperties, options: CreateOptions = {}): Promise<LifecycleResult> {
-  const rules = await resolveRules(ctx, properties);
+async function create(given: Context, properties: RegistrarProperties, options: CreateOptions = {}): Promise<LifecycleResult> {
+  const rules = await resolveRules(given, properties);
+  // From here, forward steps stop early enough for the undo of every rule (budget.ts).
+  const ctx = { ...given, api: given.forwardFor(rules.length) };
   const owned = new Set(options.ownedHookIds ?? []);
   const foreign = rules.filter(({ rule }) => {
     const onRule = hookIdOf(rule);
@@ -417,6 +425,8 @@ async function update(
   const keyChanged = properties.ApiKeyVersion !== old.ApiKeyVersion || properties.ApiKeySecretArn !== old.ApiKeySecretArn;
   const differences = hookDifferences(hook, want);
   const attaching = rules.filter(({ rule }) => hookIdOf(rule) !== hookId);
+  // From here, forward steps stop early enough for the undo of every rule attached (budget.ts).
+  ctx = { ...ctx, api: ctx.forwardFor(attaching.length) };
   const undo = new UndoStack(ctx.log);
   try {
     let wrote = false;

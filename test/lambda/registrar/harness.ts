@@ -2,7 +2,7 @@ import { serveHook, type ServedHook } from '../../../infra/local/hook-serve.js';
 import { SEED, startOktaSimulator, type OktaSimulator } from '../../../infra/local/okta-simulator/index.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../../../infra/local/secrets-manager/index.js';
 import { createOktaClient } from '../../../lambda/okta/client.js';
-import type { RuleLocation } from '../../../lambda/okta/okta-api.js';
+import type { OktaApi, RuleLocation } from '../../../lambda/okta/okta-api.js';
 import type { OnEventResponse } from '../../../lambda/registrar/cfn-event.js';
 import { readOktaCredentials } from '../../../lambda/registrar/credentials-secret.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
@@ -167,4 +167,22 @@ export function expectedRule(rule: Record<string, unknown>, hookId?: string): Re
 export function withoutStamp(rule: Record<string, unknown>): Record<string, unknown> {
   const { lastUpdated: _ignored, ...rest } = rule;
   return rest;
+}
+
+/**
+ * Calls `before(method)` ahead of each Okta call of this client, and of the deadline-bounded copies
+ * `withDeadline` makes of it (the real client's `bounded`, which keeps its token cache).
+ */
+export function instrument(api: OktaApi, before: (method: string) => void | Promise<void>): OktaApi {
+  return new Proxy(api, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'bounded') return (...args: unknown[]) => instrument(value.apply(target, args) as OktaApi, before);
+      return async (...args: unknown[]) => {
+        await before(String(property));
+        return value.apply(target, args);
+      };
+    },
+  });
 }

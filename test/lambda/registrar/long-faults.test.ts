@@ -6,7 +6,7 @@ import type { Deadlines } from '../../../lambda/registrar/budget.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
 import { createOktaClient } from '../../../lambda/okta/client.js';
 import { readOktaCredentials } from '../../../lambda/registrar/credentials-secret.js';
-import { DEFAULT_RULE, event, startSuite, type Org, type Properties, type Suite } from './harness.js';
+import { DEFAULT_RULE, event, instrument, startSuite, type Org, type Properties, type Suite } from './harness.js';
 
 /**
  * The fault matrix's long faults: a deadline reached during each forward step, a 429 storm whose reset
@@ -92,27 +92,9 @@ function changedRules(baseline: RuleMap, now: RuleMap, adminEdits: Record<string
   return changed;
 }
 
-function withDeadlines(org: Org, overrides: Partial<EventDeps> = {}): EventDeps & { deadlines: Deadlines } {
+function withDeadlines(org: Org, overrides: Partial<EventDeps> = {}): EventDeps & { deadlines: () => Deadlines } {
   const forward = org.clock.now() + FORWARD_MS;
-  return { ...org.deps, ...overrides, deadlines: { forward, undo: forward + UNDO_MS } };
-}
-
-/**
- * Calls `before(method)` ahead of each Okta call of this client, and of the deadline-bounded copies
- * `withDeadline` makes of it (the real client's `bounded`, which keeps its token cache).
- */
-function instrument(api: OktaApi, before: (method: string) => void | Promise<void>): OktaApi {
-  return new Proxy(api, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      if (property === 'bounded') return (...args: unknown[]) => instrument(value.apply(target, args) as OktaApi, before);
-      return async (...args: unknown[]) => {
-        await before(String(property));
-        return value.apply(target, args);
-      };
-    },
-  });
+  return { ...org.deps, ...overrides, deadlines: () => ({ forward, undo: forward + UNDO_MS }) };
 }
 
 function assertClear(error: unknown): string {
@@ -221,8 +203,8 @@ function storm(org: Org): void {
 }
 
 /** The forward deadline comes in CUT_AFTER_MS; the step's answer comes later (after a write landed). */
-function deadlineDuring(org: Org, deps: EventDeps & { deadlines: Deadlines }, method: string): void {
-  org.clock.offsetMs += deps.deadlines.forward - org.clock.now() - CUT_AFTER_MS;
+function deadlineDuring(org: Org, deps: EventDeps & { deadlines: () => Deadlines }, method: string): void {
+  org.clock.offsetMs += deps.deadlines().forward - org.clock.now() - CUT_AFTER_MS;
   org.sim.injectFault({ operationId: OPERATION_IDS[method] ?? method, kind: 'slow', afterApply: true, delayMs: 400 });
 }
 

@@ -1,12 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
 import type { RuleLocation } from '../../../lambda/okta/okta-api.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../../../lambda/okta/client.js';
+import { DEFAULT_RETRY_POLICY } from '../../../lambda/okta/retry-policy.js';
+import { fundedDeadlines, undoBudgetMs, undoCalls } from '../../../lambda/registrar/budget.js';
 import { RuleHasOtherHookError } from '../../../lambda/registrar/errors.js';
 import { PREVIOUS_HOOK_HEADER } from '../../../lambda/registrar/hook-definition.js';
 import { REGISTRAR_ATTRIBUTES } from '../../../lambda/shared/contract.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
 import { rejectionOf } from '../../support/rejection.js';
-import { DEFAULT_RULE, event, PARTNER_WRITE_RULE, ruleHook, startSuite, withoutStamp, type Org, type Properties, type Suite } from './harness.js';
+import { DEFAULT_RULE, event, instrument, PARTNER_WRITE_RULE, ruleHook, startSuite, withoutStamp, type Org, type Properties, type Suite } from './harness.js';
 
 /**
  * One hook on several rules, across policies and authorization servers, driven through CloudFormation's
@@ -326,5 +329,57 @@ describe('hooks displaced per rule', () => {
     expect(snapshot(THREE_RULES).map(withoutStamp)).toEqual(before.map(withoutStamp));
     expect(ruleHook(org.rule(PARTNER_READ_RULE))).toBe(readersHook);
     expect(org.hookIds().sort()).toEqual([writersHook, readersHook].sort());
+  });
+});
+
+describe('the undo budget with several rules', () => {
+  /** A 10-minute registrar's deadlines on the test's clock, as the handler computes them per rule count. */
+  function tenMinuteDeadlines(asked: number[]) {
+    const started = org.clock.now();
+    return (rules: number) => {
+      asked.push(rules);
+      return fundedDeadlines(started, 600_000, undoBudgetMs(DEFAULT_RETRY_POLICY, DEFAULT_CALL_TIMEOUT_MS, undoCalls(rules)));
+    };
+  }
+
+  it('stops forward steps where the undo of three rules must start, and that undo puts all three back', async () => {
+    const before = snapshot(THREE_RULES);
+    const asked: number[] = [];
+    const deadlines = tenMinuteDeadlines(asked);
+    const [one, three] = [deadlines(1), deadlines(3)];
+    let puts = 0;
+    const deps: EventDeps = {
+      ...org.deps,
+      deadlines,
+      oktaFor: async (arn, url) =>
+        instrument(await org.deps.oktaFor(arn, url), (method) => {
+          // Before the third rule's PUT, time moves past the forward deadline of three rules, not of one.
+          if (method === 'replacePolicyRule' && ++puts === 3) org.clock.offsetMs += (three.forward + one.forward) / 2 - org.clock.now();
+        }),
+    };
+
+    const error = await failure(handleEvent(event('create', { ResourceProperties: withTargets(THREE) }), deps));
+
+    expect(three.forward).toBeLessThan(one.forward);
+    expect(three.undo - three.forward).toBe(480_000);
+    expect(asked).toContain(3);
+    expect(error.message).toMatch(/okta call replacePolicyRule was not started: the deadline passed/);
+    expect(puts).toBe(3 + 2);
+    expect(snapshot(THREE_RULES).map(withoutStamp)).toEqual(before.map(withoutStamp));
+    expect(org.hookIds()).toEqual([]);
+  });
+
+  it('gives an update the forward time of the rules it attaches', async () => {
+    const properties = withTargets([DEFAULT]);
+    const created = await org.create(properties);
+    const asked: number[] = [];
+
+    await handleEvent(
+      event('update', { ResourceProperties: withTargets(THREE), OldResourceProperties: properties, PhysicalResourceId: created.PhysicalResourceId }),
+      { ...org.deps, deadlines: tenMinuteDeadlines(asked) },
+    );
+
+    expect(asked).toEqual([1, 2]);
+    expect(THREE_RULES.map((location) => ruleHook(org.rule(location)))).toEqual(THREE_RULES.map(() => created.PhysicalResourceId));
   });
 });
