@@ -11,3 +11,6 @@ export const RotationEventSchema = z.looseObject({
 });
 export type RotationEvent = z.infer<typeof RotationEventSchema>;
 export type RotationStep = RotationEvent['Step'];
+
+/** The scheduled rotation of the Hook Key (private_key_jwt): `HOOK_KEY_ROTATION_EVENT`. */
+export const HookKeyRotationEventSchema = z.looseObject({ rotate: z.literal('hook-key') });

@@ -1,9 +1,8 @@
 import type { OktaApi } from '../okta/okta-api.js';
-import { TOKEN_HOOK_TYPE, type InlineHook, type InlineHookDefinition } from '../okta/schemas.js';
+import { TOKEN_HOOK_TYPE, type InlineHook, type InlineHookDefinition, type OAuthChannelConfig } from '../okta/schemas.js';
 import { HookNotFoundError } from './errors.js';
 
-/** The token hook named `name` (exact match), with HTTP header auth: the only kind that carries our key. */
-export async function findTokenHook(api: OktaApi, name: string): Promise<InlineHook> {
+async function findNamedHook(api: OktaApi, name: string): Promise<InlineHook> {
   const hooks = await api.listInlineHooks(TOKEN_HOOK_TYPE);
   const hook = hooks.find((candidate) => candidate.name === name && candidate.type === TOKEN_HOOK_TYPE);
   if (!hook) {
@@ -11,6 +10,12 @@ export async function findTokenHook(api: OktaApi, name: string): Promise<InlineH
       `no token inline hook named "${name}" in okta: deploy the stack (it registers the hook) before rotating its key`,
     );
   }
+  return hook;
+}
+
+/** The token hook named `name` (exact match), with HTTP header auth: the only kind that carries our key. */
+export async function findTokenHook(api: OktaApi, name: string): Promise<InlineHook> {
+  const hook = await findNamedHook(api, name);
   if (hook.channel.type !== 'HTTP' || !hook.channel.config.authScheme) {
     throw new HookNotFoundError(
       `token inline hook "${name}" does not use header authentication (channel ${hook.channel.type}): only header keys can be rotated`,
@@ -28,5 +33,44 @@ export function definitionWithKey(hook: InlineHook, apiKey: string): InlineHookD
     authHeader: config.authScheme?.key ?? 'Authorization',
     authValue: apiKey,
     headers: (config.headers ?? []).map((header) => ({ key: header.key, value: header.value })),
+  };
+}
+
+/** A token hook with an OAUTH channel, and that channel. */
+export interface OAuthHook {
+  readonly hook: InlineHook;
+  readonly channel: OAuthChannelConfig;
+}
+
+/** The token hook named `name` whose OAUTH channel authenticates with `authType`. */
+export async function findOAuthHook(api: OktaApi, name: string, authType: OAuthChannelConfig['authType']): Promise<OAuthHook> {
+  const hook = await findNamedHook(api, name);
+  const channel = oauthChannelOf(hook);
+  if (channel?.authType !== authType) {
+    const has = hook.channel.type === 'OAUTH' ? `OAuth 2.0 with ${hook.channel.config.authType ?? 'no method'}` : 'the API key';
+    throw new HookNotFoundError(
+      `token inline hook "${name}" authenticates with ${has}, not OAuth 2.0 with ${authType}: deploy the stack with auth.method ${authType} before rotating`,
+    );
+  }
+  return { hook, channel };
+}
+
+/** The OAUTH channel of a hook as Okta stores it; undefined for an HTTP channel or an incomplete one. */
+export function oauthChannelOf(hook: InlineHook): OAuthChannelConfig | undefined {
+  const config = hook.channel.config;
+  if (hook.channel.type !== 'OAUTH' || !config.clientId || !config.tokenUrl) return undefined;
+  const common = { clientId: config.clientId, tokenUrl: config.tokenUrl, scope: config.scope ?? '' };
+  if (config.authType === 'private_key_jwt') return config.hookKeyId ? { ...common, authType: 'private_key_jwt', hookKeyId: config.hookKeyId } : undefined;
+  return config.authType === 'client_secret_post' ? { ...common, authType: 'client_secret_post' } : undefined;
+}
+
+/** The hook as Okta stores it with `channel` (and the write-only client secret): PUT replaces, so everything is kept. */
+export function definitionWithChannel(hook: InlineHook, channel: OAuthChannelConfig, clientSecret?: string): InlineHookDefinition {
+  return {
+    name: hook.name,
+    uri: hook.channel.config.uri,
+    headers: (hook.channel.config.headers ?? []).map((header) => ({ key: header.key, value: header.value })),
+    oauth: channel,
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
   };
 }

@@ -19,7 +19,16 @@ export const HOOK_ENV = {
 export const ROTATION_ENV = {
   credentialsSecretArn: 'OKTA_CREDENTIALS_SECRET_ARN',
   hookName: 'HOOK_NAME',
+  /** What is rotated: `apiKey` (unset), `client_secret_post` (the OAuth client's secret) or `private_key_jwt` (the Hook Key). */
+  authMethod: 'HOOK_AUTH_METHOD',
 } as const;
+
+/** The methods whose credential the rotation function rotates. */
+export const ROTATED_AUTH_METHODS = ['apiKey', 'client_secret_post', 'private_key_jwt'] as const;
+export type RotatedAuthMethod = (typeof ROTATED_AUTH_METHODS)[number];
+
+/** The event the schedule sends the rotation function for a Hook Key (no secret, so no Secrets Manager rotation). */
+export const HOOK_KEY_ROTATION_EVENT = { rotate: 'hook-key' } as const;
 
 /** The custom resource type CloudFormation shows. */
 export const CUSTOM_RESOURCE_TYPE = 'Custom::OktaTokenHook';

@@ -3,7 +3,7 @@ import { startOktaSimulator, type OktaSimulator } from '../../../infra/local/okt
 import { createOktaClient } from '../../../lambda/okta/client.js';
 import type { OktaApi } from '../../../lambda/okta/okta-api.js';
 import { HookNotFoundError } from '../../../lambda/rotation/errors.js';
-import { definitionWithKey, findTokenHook } from '../../../lambda/rotation/token-hook-lookup.js';
+import { definitionWithKey, findOAuthHook, findTokenHook } from '../../../lambda/rotation/token-hook-lookup.js';
 
 let okta: OktaSimulator;
 let api: OktaApi;
@@ -43,5 +43,14 @@ describe('definitionWithKey', () => {
     expect(definition).toEqual({ name: 'hook-a', uri: `${okta.url}/a`, authHeader: expect.stringMatching(/^x-key$/i), authValue: 'k9', headers: [{ key: 'X-Env', value: 'prod' }] });
     const stored = okta.snapshot().inlineHooks.find((h) => h.id === hook.id);
     expect(stored).toMatchObject({ name: 'hook-a', authValue: 'k9', channel: { config: { uri: `${okta.url}/a`, headers: [{ key: 'X-Env', value: 'prod' }] } } });
+  });
+});
+
+describe('findOAuthHook', () => {
+  it('says to deploy with the method first when the hook sends the API key', async () => {
+    const attempt = findOAuthHook(api, 'hook-a', 'client_secret_post');
+
+    await expect(attempt).rejects.toBeInstanceOf(HookNotFoundError);
+    await expect(attempt).rejects.toThrow(/authenticates with the API key, not OAuth 2.0 with client_secret_post: deploy the stack with auth.method client_secret_post/);
   });
 });
