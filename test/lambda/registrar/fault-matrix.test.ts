@@ -1,21 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultSpec } from '../../../infra/local/okta-simulator/index.js';
+import { SEED, type FaultSpec } from '../../../infra/local/okta-simulator/index.js';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
-import type { OktaApi } from '../../../lambda/okta/okta-api.js';
+import type { OktaApi, RuleLocation } from '../../../lambda/okta/okta-api.js';
 import { RegistrarError } from '../../../lambda/registrar/errors.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
-import { DEFAULT_RULE, event, ruleHook, startSuite, type Org, type Properties, type Suite } from './harness.js';
+import { DEFAULT_RULE, event, PARTNER_WRITE_RULE, ruleHook, startSuite, type Org, type Properties, type Suite } from './harness.js';
 
 /**
  * Every Okta call of create, update and delete, hit in turn by each fault: a 429 storm, 5xx, a slow
  * answer past the call timeout, a dropped connection (before and after Okta applied the request), and
  * an admin editing the rule right after our read. Each cell must end in success or a clear error, with
  * no orphan hook and every rule exactly as expected; failed updates are rolled back and failed deletes
- * retried, as CloudFormation (or the operator) would. Long faults (deadlines, storms past the wait limit,
+ * retried, as CloudFormation (or the operator) would. With three targets on two authorization servers,
+ * each fault hits each call of attaching the second: the create ends with the hook on all three rules or
+ * on none. Long faults (deadlines, storms past the wait limit,
  * admins and neighbours) are in long-faults.test.ts.
  */
 
 type Operation = 'create' | 'update' | 'delete';
+
+/** One Okta call of an operation, and the rule it reads or writes. */
+interface Call {
+  readonly method: string;
+  readonly ruleId: string | undefined;
+}
+
+/** The three targets of the multi-target matrix: two authorization servers, named by name and by id. */
+const THREE_TARGETS = [
+  { AuthorizationServer: 'default', Policy: 'Default Policy', Rule: 'Default Policy Rule' },
+  { AuthorizationServer: 'Partner API', Policy: 'Service Policy', Rule: 'Partner writers' },
+  { AuthorizationServer: SEED.partnerServer.id, Policy: SEED.servicePolicy.id, Rule: SEED.serviceReadRule.id },
+];
+const THREE_RULES: RuleLocation[] = [DEFAULT_RULE, PARTNER_WRITE_RULE, { ...PARTNER_WRITE_RULE, ruleId: SEED.serviceReadRule.id }];
 type FaultName = '429 storm' | '5xx' | 'slow' | 'drop' | 'drop after apply' | 'outage' | 'rule edit';
 
 const FAULTS: Record<Exclude<FaultName, 'rule edit'>, (method: string) => Omit<FaultSpec, 'operationId'>> = {
@@ -38,15 +54,17 @@ function adminEdit(rule: Record<string, unknown>): void {
   actions.token['accessTokenLifetimeMinutes'] = 30;
 }
 
-/** Calls `before(index, method)` ahead of each Okta call: where a fault is armed for exactly that call. */
-function instrument(api: OktaApi, before: (index: number, method: string) => void): OktaApi {
+/** Calls `before(index, call)` ahead of each Okta call: where a fault is armed for exactly that call. */
+function instrument(api: OktaApi, before: (index: number, call: Call) => void): OktaApi {
   let index = 0;
   return new Proxy(api, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        before(index++, String(property));
+        // Rule calls take (server, policy, rule, ...).
+        const ruleId = String(property).endsWith('PolicyRule') ? String(args[2]) : undefined;
+        before(index++, { method: String(property), ruleId });
         return value.apply(target, args);
       };
     },
@@ -55,13 +73,15 @@ function instrument(api: OktaApi, before: (index: number, method: string) => voi
 
 interface Scenario {
   readonly org: Org;
+  /** The rules the hook is attached to when all goes well. */
+  readonly rules: readonly RuleLocation[];
   readonly properties: Properties;
   readonly next: Properties;
   readonly physicalId: string | undefined;
 }
 
 let suite: Suite;
-const results = new Map<Operation, { calls: string[]; cells: Map<string, string> }>();
+const results = new Map<string, { calls: string[]; cells: Map<string, string> }>();
 
 beforeAll(async () => {
   suite = await startSuite();
@@ -71,9 +91,12 @@ afterAll(async () => {
   for (const [operation, { calls, cells }] of results) {
     const width = Math.max(...calls.map((c, i) => `${i + 1}. ${c}`.length));
     const header = `${operation.padEnd(width)} | ${FAULT_NAMES.map((f) => f.padEnd(18)).join(' | ')}`;
-    const rows = calls.map(
-      (call, index) =>
-        `${`${index + 1}. ${call}`.padEnd(width)} | ${FAULT_NAMES.map((f) => (cells.get(`${index}/${f}`) ?? '-').padEnd(18)).join(' | ')}`,
+    const rows = calls.flatMap((call, index) =>
+      FAULT_NAMES.every((f) => !cells.has(`${index}/${f}`)) && operation.includes('targets')
+        ? []
+        : [
+            `${`${index + 1}. ${call}`.padEnd(width)} | ${FAULT_NAMES.map((f) => (cells.get(`${index}/${f}`) ?? '-').padEnd(18)).join(' | ')}`,
+          ],
     );
     console.log(
       [
@@ -88,14 +111,17 @@ afterAll(async () => {
   }
 });
 
-async function prepare(operation: Operation): Promise<Scenario> {
+/** A fresh org and the operation's properties: the single target, or `THREE_TARGETS` when `several`. */
+async function prepare(operation: Operation, several = false): Promise<Scenario> {
   const org = await suite.org({ callTimeoutMs: CALL_TIMEOUT_MS });
-  const properties = org.properties();
+  const { Target: single, ...rest } = org.properties();
+  const properties = several ? { ...rest, Targets: THREE_TARGETS } : { ...rest, Target: single };
+  const rules = several ? THREE_RULES : [DEFAULT_RULE];
   const next = { ...properties, HookUrl: suite.otherHook.url, HookName: 'okta-token-hook dev v2' };
-  if (operation === 'create') return { org, properties, next, physicalId: undefined };
+  if (operation === 'create') return { org, rules, properties, next, physicalId: undefined };
   const created = await handleEvent(event('create', { ResourceProperties: properties }), org.deps);
   org.sim.resetCalls();
-  return { org, properties, next, physicalId: created.PhysicalResourceId };
+  return { org, rules, properties, next, physicalId: created.PhysicalResourceId };
 }
 
 function run(operation: Operation, scenario: Scenario, deps: EventDeps) {
@@ -111,13 +137,13 @@ function run(operation: Operation, scenario: Scenario, deps: EventDeps) {
 }
 
 /** The sequence of Okta calls of `operation` when nothing goes wrong. */
-async function callsOf(operation: Operation): Promise<string[]> {
-  const scenario = await prepare(operation);
-  const calls: string[] = [];
+async function callsOf(operation: Operation, several = false): Promise<Call[]> {
+  const scenario = await prepare(operation, several);
+  const calls: Call[] = [];
   try {
     await run(operation, scenario, {
       ...scenario.org.deps,
-      oktaFor: async (arn, orgUrl) => instrument(await scenario.org.deps.oktaFor(arn, orgUrl), (_, method) => calls.push(method)),
+      oktaFor: async (arn, orgUrl) => instrument(await scenario.org.deps.oktaFor(arn, orgUrl), (_, call) => calls.push(call)),
     });
   } finally {
     await scenario.org.close();
@@ -136,17 +162,24 @@ function rulesOf(org: Org): unknown {
   }));
 }
 
-/** Rules as they should be: the baseline, with the admin's edit if it landed, and our hook on the default rule or not. */
-function expectedRules(baseline: unknown, hookId: string | undefined, edited: boolean): unknown {
+/**
+ * Rules as they should be: the baseline, our hook on each of `hooked` or on none, and the admin's edit
+ * on the rule `edited` names, if it landed.
+ */
+function expectedRules(baseline: unknown, hookId: string | undefined, hooked: readonly RuleLocation[], edited: string | undefined): unknown {
   const rules = structuredClone(baseline) as { id: string; policies: { id: string; rules: Record<string, unknown>[] }[] }[];
-  const rule = rules
-    .find((s) => s.id === DEFAULT_RULE.authServerId)!
-    .policies.find((p) => p.id === DEFAULT_RULE.policyId)!
-    .rules.find((r) => r['id'] === DEFAULT_RULE.ruleId)!;
-  const token = (rule['actions'] as { token: Record<string, unknown> }).token;
-  if (hookId) token['inlineHook'] = { id: hookId };
-  else delete token['inlineHook'];
-  if (edited) adminEdit(rule);
+  const find = (location: RuleLocation) =>
+    rules
+      .find((s) => s.id === location.authServerId)!
+      .policies.find((p) => p.id === location.policyId)!
+      .rules.find((r) => r['id'] === location.ruleId)!;
+  for (const location of hooked) {
+    const token = (find(location)['actions'] as { token: Record<string, unknown> }).token;
+    if (hookId) token['inlineHook'] = { id: hookId };
+    else delete token['inlineHook'];
+  }
+  const editedRule = edited && rules.flatMap((s) => s.policies.flatMap((p) => p.rules)).find((r) => r['id'] === edited);
+  if (editedRule) adminEdit(editedRule);
   return rules;
 }
 
@@ -159,15 +192,15 @@ function assertClear(error: unknown): string {
   return message;
 }
 
-async function cell(operation: Operation, calls: readonly string[], index: number, fault: FaultName): Promise<string> {
-  const method = calls[index]!;
+async function cell(operation: Operation, calls: readonly Call[], index: number, fault: FaultName, several = false): Promise<string> {
+  const { method } = calls[index]!;
   // Okta has no ETags: an edit between our last read and our PUT cannot be seen, and our PUT wins.
-  const lastWriterWins = fault === 'rule edit' && calls[index + 1] === 'replacePolicyRule';
-  const scenario = await prepare(operation);
-  const { org } = scenario;
+  const lastWriterWins = fault === 'rule edit' && calls[index + 1]?.method === 'replacePolicyRule';
+  const scenario = await prepare(operation, several);
+  const { org, rules } = scenario;
   try {
-    const baseline = expectedRules(rulesOf(org), undefined, false);
-    let edited = false;
+    const baseline = expectedRules(rulesOf(org), undefined, rules, undefined);
+    let edited: string | undefined;
     const deps: EventDeps = {
       ...org.deps,
       oktaFor: async (arn, orgUrl) =>
@@ -175,7 +208,7 @@ async function cell(operation: Operation, calls: readonly string[], index: numbe
           if (at !== index) return;
           if (fault === 'rule edit') {
             org.sim.editRuleBetweenReadAndWrite((rule) => {
-              edited = true;
+              edited = String(rule['id']);
               adminEdit(rule);
             });
           } else {
@@ -193,7 +226,7 @@ async function cell(operation: Operation, calls: readonly string[], index: numbe
     }
     const hooks = org.sim.snapshot().inlineHooks;
     if (lastWriterWins) {
-      edited = false;
+      edited = undefined;
       if (outcome === 'ok') outcome = 'ok, edit lost *';
     }
     if (operation === 'create') {
@@ -203,7 +236,7 @@ async function cell(operation: Operation, calls: readonly string[], index: numbe
       } else {
         expect(hooks).toEqual([]);
       }
-      expect(rulesOf(org)).toEqual(expectedRules(baseline, outcome.startsWith('ok') ? hookId : undefined, edited));
+      expect(rulesOf(org)).toEqual(expectedRules(baseline, outcome.startsWith('ok') ? hookId : undefined, rules, edited));
     }
     if (operation === 'update') {
       if (!outcome.startsWith('ok')) {
@@ -220,7 +253,7 @@ async function cell(operation: Operation, calls: readonly string[], index: numbe
         [scenario.physicalId, 'ACTIVE', outcome.startsWith('ok') ? suite.otherHook.url : suite.hook.url],
       ]);
       expect(ruleHook(org.rule())).toBe(scenario.physicalId);
-      expect(rulesOf(org)).toEqual(expectedRules(baseline, scenario.physicalId, edited));
+      expect(rulesOf(org)).toEqual(expectedRules(baseline, scenario.physicalId, rules, edited));
     }
     if (operation === 'delete') {
       if (!outcome.startsWith('ok')) {
@@ -229,7 +262,7 @@ async function cell(operation: Operation, calls: readonly string[], index: numbe
         outcome = 'error, retried';
       }
       expect(org.sim.snapshot().inlineHooks).toEqual([]);
-      expect(rulesOf(org)).toEqual(expectedRules(baseline, undefined, edited));
+      expect(rulesOf(org)).toEqual(expectedRules(baseline, undefined, rules, edited));
     }
     return outcome;
   } finally {
@@ -265,8 +298,8 @@ describe.each(['create', 'update', 'delete'] as const)('fault matrix of %s', (op
   it('ends every cell in success or a clear error, with no orphan hook and every rule as expected', async () => {
     const calls = await callsOf(operation);
     const cells = new Map<string, string>();
-    results.set(operation, { calls, cells });
-    for (const [index, method] of calls.entries()) {
+    results.set(operation, { calls: calls.map((c) => c.method), cells });
+    for (const [index, { method }] of calls.entries()) {
       for (const fault of FAULT_NAMES) {
         if (fault === 'rule edit' && method !== 'getPolicyRule') continue;
         const outcome = await cell(operation, calls, index, fault).catch((error: unknown) => {
@@ -276,5 +309,28 @@ describe.each(['create', 'update', 'delete'] as const)('fault matrix of %s', (op
       }
     }
     expect(cells.size).toBeGreaterThan(calls.length * 6 - 1);
+  }, 120_000);
+});
+
+describe('fault matrix of create with three targets', () => {
+  it('ends every fault while attaching the second with the hook on all three rules or on none, and no orphan hook', async () => {
+    const name = 'create, 3 targets: 2nd rule';
+    const calls = await callsOf('create', true);
+    const second = [...calls.entries()].filter(([index, call]) => call.ruleId === PARTNER_WRITE_RULE.ruleId && index > calls.findIndex((c) => c.method === 'createInlineHook'));
+    const cells = new Map<string, string>();
+    results.set(name, { calls: calls.map((c) => `${c.method}${c.ruleId ? ` (${c.ruleId})` : ''}`), cells });
+    for (const [index, { method }] of second) {
+      for (const fault of FAULT_NAMES) {
+        if (fault === 'rule edit' && method !== 'getPolicyRule') continue;
+        const outcome = await cell('create', calls, index, fault, true).catch((error: unknown) => {
+          throw new Error(`cell ${name} / call ${index + 1} (${method}) / ${fault}: ${(error as Error).message}`, { cause: error });
+        });
+        cells.set(`${index}/${fault}`, outcome);
+      }
+    }
+    // The second rule's read, PUT and read back.
+    expect(second.map(([, call]) => call.method)).toEqual(['getPolicyRule', 'replacePolicyRule', 'getPolicyRule']);
+    expect([...cells.values()]).toContain('error');
+    expect(cells.size).toBe(3 * 6 + 2);
   }, 120_000);
 });

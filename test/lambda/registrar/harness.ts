@@ -186,3 +186,22 @@ export function instrument(api: OktaApi, before: (method: string) => void | Prom
     },
   });
 }
+
+/** An admin deletes the rule in the console (Okta's DELETE, outside the registrar). */
+export async function deleteRuleAsAdmin(org: Org, location: RuleLocation): Promise<void> {
+  const { authServerId, policyId, ruleId } = location;
+  const response = await fetch(`${org.sim.url}/api/v1/authorizationServers/${authServerId}/policies/${policyId}/rules/${ruleId}`, {
+    method: 'DELETE',
+    headers: { authorization: `SSWS ${org.sim.apiToken}`, accept: 'application/json' },
+  });
+  if (response.status !== 204) throw new Error(`deleting rule ${ruleId} answered ${response.status}`);
+}
+
+/** The Okta writes since the last `resetCalls`: the rules PUT (by id), and how many other writes. */
+export function writesOf(org: Org): { rules: string[]; hooks: number } {
+  const written = org.sim.calls.filter((call) => call.method !== 'GET' && call.operationId !== 'executeInlineHook');
+  return {
+    rules: written.filter((call) => call.operationId === 'replaceAuthorizationServerPolicyRule').map((call) => call.path.split('/').at(-1)!),
+    hooks: written.filter((call) => call.operationId !== 'replaceAuthorizationServerPolicyRule').length,
+  };
+}

@@ -6,12 +6,25 @@ import type { Deadlines } from '../../../lambda/registrar/budget.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
 import { createOktaClient } from '../../../lambda/okta/client.js';
 import { readOktaCredentials } from '../../../lambda/registrar/credentials-secret.js';
-import { DEFAULT_RULE, event, instrument, startSuite, type Org, type Properties, type Suite } from './harness.js';
+import { SEED } from '../../../infra/local/okta-simulator/index.js';
+import {
+  DEFAULT_RULE,
+  deleteRuleAsAdmin,
+  event,
+  instrument,
+  PARTNER_WRITE_RULE,
+  startSuite,
+  writesOf,
+  type Org,
+  type Properties,
+  type Suite,
+} from './harness.js';
 
 /**
  * The fault matrix's long faults: a deadline reached during each forward step, a 429 storm whose reset
  * is beyond the wait limit after each step, and what admins and neighbours do (a rule renamed or edited,
- * our hook deleted by hand, two stacks on one rule, a credentials secret missing or malformed). Each
+ * our hook deleted by hand, two stacks on one rule, a credentials secret missing or malformed; with
+ * several targets, a target rule an admin deleted between deploys and the same rule named two ways). Each
  * scenario runs through `handleEvent` with CloudFormation's event sequences, then CloudFormation's
  * follow-up (rollback update, retried delete) and finally the stack's delete; it then counts the inline
  * hooks no stack owns and the rules that differ from their state before the stack. Both must be 0.
@@ -41,8 +54,8 @@ interface Outcome {
   readonly outcome: string;
   /** Hooks an admin made, which no stack owns by design. */
   readonly foreign?: string[];
-  /** Rule changes an admin made on purpose, by rule key: they must survive. */
-  readonly adminEdits?: Record<string, Record<string, unknown>>;
+  /** Rule changes an admin made on purpose, by rule key (`null`: deleted): they must survive. */
+  readonly adminEdits?: Record<string, Record<string, unknown> | null>;
 }
 
 let suite: Suite;
@@ -83,10 +96,10 @@ function rulesOf(org: Org): RuleMap {
   return rules;
 }
 
-function changedRules(baseline: RuleMap, now: RuleMap, adminEdits: Record<string, Record<string, unknown>>): string[] {
+function changedRules(baseline: RuleMap, now: RuleMap, adminEdits: Record<string, Record<string, unknown> | null>): string[] {
   const changed: string[] = [];
   for (const key of new Set([...baseline.keys(), ...now.keys()])) {
-    const expected = baseline.get(key) && { ...baseline.get(key), ...adminEdits[key] };
+    const expected = adminEdits[key] === null ? undefined : baseline.get(key) && { ...baseline.get(key), ...adminEdits[key] };
     if (!isDeepStrictEqual(expected, now.get(key))) changed.push(key);
   }
   return changed;
@@ -341,3 +354,67 @@ describe('long faults', () => {
     });
   });
 });
+
+describe('long faults with several targets', () => {
+  const DEFAULT = { AuthorizationServer: 'default', Policy: 'Default Policy', Rule: 'Default Policy Rule' };
+  const WRITERS = { AuthorizationServer: 'Partner API', Policy: 'Service Policy', Rule: 'Partner writers' };
+  const READERS = { AuthorizationServer: SEED.partnerServer.id, Policy: SEED.servicePolicy.id, Rule: SEED.serviceReadRule.id };
+  const READERS_RULE = { ...PARTNER_WRITE_RULE, ruleId: SEED.serviceReadRule.id };
+  const READERS_KEY = ruleKey(READERS_RULE.authServerId, READERS_RULE.policyId, READERS_RULE.ruleId);
+
+  function withTargets(org: Org, targets: readonly object[]): Properties {
+    const { Target: _single, ...properties } = org.properties();
+    return { ...properties, Targets: targets };
+  }
+
+  it('refuses a target rule an admin deleted between deploys, writing nothing, until the target is removed', async () => {
+    await scenario('3 targets: one rule deleted by an admin between deploys', async (org) => {
+      const three = withTargets(org, [DEFAULT, WRITERS, READERS]);
+      const stack = { properties: three, id: (await org.create(three)).PhysicalResourceId };
+      await deleteRuleAsAdmin(org, READERS_RULE);
+      // A deploy that changes something else and keeps the targets; CloudFormation then rolls back with
+      // the old properties, which name the deleted rule too: refused as well (UPDATE_ROLLBACK_FAILED,
+      // continued by the operator skipping the resource).
+      const next = { ...three, ApiKeyVersion: 'v2' };
+
+      org.sim.resetCalls();
+      const refused = await settle(org.update(next, three, stack.id));
+      const rollback = await settle(org.update(three, next, stack.id));
+      const written = writesOf(org);
+      const fixed = await cfnUpdate(org, stack, withTargets(org, [DEFAULT, WRITERS]), withDeadlines(org));
+
+      for (const failed of [refused, rollback]) expect('error' in failed && failed.error).toMatch(/has the id or name "0prServiceRead000g3"/);
+      expect(written).toEqual({ rules: [], hooks: 0 });
+      expect(fixed.outcome).toBe('ok');
+      return { live: fixed.live, outcome: `error, rollback refused too; target removed: ${fixed.outcome}`, adminEdits: { [READERS_KEY]: null } };
+    });
+  });
+
+  it('drops a rule an admin deleted from a policy whose every rule is a target, with no write', async () => {
+    await scenario('every rule of a policy: one deleted by an admin between deploys', async (org) => {
+      const properties = withTargets(org, [DEFAULT, { AuthorizationServer: 'Partner API', Policy: 'Service Policy', AllRules: 'true' }]);
+      const stack = { properties, id: (await org.create(properties)).PhysicalResourceId };
+      await deleteRuleAsAdmin(org, READERS_RULE);
+
+      org.sim.resetCalls();
+      const updated = await cfnUpdate(org, stack, properties, withDeadlines(org));
+
+      expect(writesOf(org)).toEqual({ rules: [], hooks: 0 });
+      return { ...updated, adminEdits: { [READERS_KEY]: null } };
+    });
+  });
+
+  it.each([
+    ['by name and by ids', [DEFAULT, WRITERS, { AuthorizationServer: 'default', Policy: SEED.defaultPolicy.id, Rule: SEED.defaultRule.id }], 'targets 1 and 3 both name rule "Default Policy Rule" (0prbsjfyl01zfSZ9K0h7)'],
+    ['by name and by every rule of its policy', [{ AuthorizationServer: 'Partner API', Policy: 'Service Policy', AllRules: 'true' }, WRITERS], 'targets 1 and 2 both name rule "Partner writers"'],
+  ])('refuses the same rule named two ways (%s) at create, changing nothing', async (way, targets, message) => {
+    await scenario(`3 targets: the same rule named ${way}`, async (org) => {
+      const created = await settle(org.create(withTargets(org, targets)));
+
+      expect('error' in created && created.error).toContain(message);
+      expect(org.sim.calls.filter((call) => call.method !== 'GET')).toEqual([]);
+      return { live: [], outcome: 'error, refused' };
+    });
+  });
+});
+
