@@ -17,11 +17,16 @@ import {
   HookPublicKeySchema,
   InlineHookSchema,
   LogEventSchema,
+  OAuth2ScopeSchema,
+  ServiceAppSchema,
   TOKEN_HOOK_TYPE,
+  type AuthorizationServerPolicyDefinition,
   type LogQuery,
   type AuthorizationServerPolicyRule,
   type InlineHookDefinition,
   type PublicJwk,
+  type PolicyRuleDefinition,
+  type ServiceAppDefinition,
 } from './schemas.js';
 import { serviceAppAuthorizer } from './service-app-authorizer.js';
 import { createTransport, type HttpResult, type Transport } from './transport.js';
@@ -399,6 +404,112 @@ class OktaHttpClient implements OktaApi {
   private credentialLifecycle<T>(operation: string, path: string, action: 'activate' | 'deactivate', schema: z.ZodType<T>): Promise<T> {
     // Setting a state twice has the same effect as once: safe to retry.
     return this.call({ operation, method: 'POST', path: `${path}/lifecycle/${action}`, idempotent: true }, schema);
+  }
+
+  createServiceApp(definition: ServiceAppDefinition) {
+    const jwks = definition.jwks?.map(({ kty, kid, e, n }) => ({ kty, kid, e, n, alg: 'RS256', use: 'sig' }));
+    return this.call(
+      {
+        operation: 'createServiceApp',
+        method: 'POST',
+        path: '/api/v1/apps',
+        body: {
+          name: 'oidc_client',
+          label: definition.label,
+          signOnMode: 'OPENID_CONNECT',
+          credentials: { oauthClient: { token_endpoint_auth_method: definition.authMethod, autoKeyRotation: true } },
+          settings: {
+            oauthClient: {
+              application_type: 'service',
+              grant_types: ['client_credentials'],
+              response_types: ['token'],
+              ...(jwks ? { jwks: { keys: jwks } } : {}),
+            },
+          },
+        },
+        idempotent: false,
+      },
+      ServiceAppSchema,
+    );
+  }
+
+  listApps(query: string) {
+    return this.list({ operation: 'listApps', method: 'GET', path: '/api/v1/apps', query: { q: query } }, ServiceAppSchema);
+  }
+
+  async deactivateApp(appId: string): Promise<void> {
+    const path = `/api/v1/apps/${seg(appId)}/lifecycle/deactivate`;
+    await this.send({ operation: 'deactivateApp', method: 'POST', path, idempotent: true }, this.url(path, undefined));
+  }
+
+  async deleteApp(appId: string): Promise<void> {
+    await this.delete('deleteApp', `/api/v1/apps/${seg(appId)}`);
+  }
+
+  listScopes(authServerId: string) {
+    return this.list({ operation: 'listScopes', method: 'GET', path: `/api/v1/authorizationServers/${seg(authServerId)}/scopes` }, OAuth2ScopeSchema);
+  }
+
+  createScope(authServerId: string, scope: { name: string; description: string }) {
+    return this.call(
+      {
+        operation: 'createScope',
+        method: 'POST',
+        path: `/api/v1/authorizationServers/${seg(authServerId)}/scopes`,
+        body: { name: scope.name, description: scope.description, consent: 'IMPLICIT', metadataPublish: 'NO_CLIENTS', default: false },
+        idempotent: false,
+      },
+      OAuth2ScopeSchema,
+    );
+  }
+
+  async deleteScope(authServerId: string, scopeId: string): Promise<void> {
+    await this.delete('deleteScope', `/api/v1/authorizationServers/${seg(authServerId)}/scopes/${seg(scopeId)}`);
+  }
+
+  createPolicy(authServerId: string, policy: AuthorizationServerPolicyDefinition) {
+    return this.call(
+      {
+        operation: 'createPolicy',
+        method: 'POST',
+        path: `/api/v1/authorizationServers/${seg(authServerId)}/policies`,
+        body: {
+          type: 'OAUTH_AUTHORIZATION_POLICY',
+          name: policy.name,
+          description: policy.description,
+          status: 'ACTIVE',
+          priority: policy.priority,
+          conditions: { clients: { include: [...policy.clients] } },
+        },
+        idempotent: false,
+      },
+      AuthorizationServerPolicySchema,
+    );
+  }
+
+  async deletePolicy(authServerId: string, policyId: string): Promise<void> {
+    await this.delete('deletePolicy', `/api/v1/authorizationServers/${seg(authServerId)}/policies/${seg(policyId)}`);
+  }
+
+  createPolicyRule(authServerId: string, policyId: string, rule: PolicyRuleDefinition) {
+    return this.call(
+      {
+        operation: 'createPolicyRule',
+        method: 'POST',
+        path: rulesPath(authServerId, policyId),
+        body: {
+          name: rule.name,
+          type: 'RESOURCE_ACCESS',
+          status: 'ACTIVE',
+          priority: rule.priority,
+          // Okta asks every rule for its people; a client credentials token has none, so everyone.
+          conditions: { people: { groups: { include: ['EVERYONE'] } }, grantTypes: { include: [...rule.grantTypes] }, scopes: { include: [...rule.scopes] } },
+          actions: { token: { accessTokenLifetimeMinutes: rule.accessTokenLifetimeMinutes } },
+        },
+        idempotent: false,
+      },
+      AuthorizationServerPolicyRuleSchema,
+    );
   }
 
   private async delete(operation: string, path: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type {
   AuthorizationServer,
   AuthorizationServerPolicy,
+  AuthorizationServerPolicyDefinition,
   AuthorizationServerPolicyRule,
   ClientJwk,
   ClientSecret,
@@ -10,6 +11,10 @@ import type {
   LogEvent,
   LogQuery,
   PublicJwk,
+  OAuth2Scope,
+  PolicyRuleDefinition,
+  ServiceApp,
+  ServiceAppDefinition,
 } from './schemas.js';
 
 /**
@@ -75,6 +80,22 @@ export interface OktaApi {
   deactivateClientJwk(appId: string, keyId: string): Promise<ClientJwk>;
   /** Only an inactive key can be deleted. */
   deleteClientJwk(appId: string, keyId: string): Promise<void>;
+
+  /** Not idempotent (labels need not be unique): after an ambiguous failure, look the app up by label. */
+  createServiceApp(definition: ServiceAppDefinition): Promise<ServiceApp>;
+  /** Apps whose label or name starts with `query`. */
+  listApps(query: string): Promise<ServiceApp[]>;
+  deactivateApp(appId: string): Promise<void>;
+  /** Only an inactive app can be deleted. */
+  deleteApp(appId: string): Promise<void>;
+
+  listScopes(authServerId: string): Promise<OAuth2Scope[]>;
+  createScope(authServerId: string, scope: { name: string; description: string }): Promise<OAuth2Scope>;
+  deleteScope(authServerId: string, scopeId: string): Promise<void>;
+  createPolicy(authServerId: string, policy: AuthorizationServerPolicyDefinition): Promise<AuthorizationServerPolicy>;
+  /** Deletes the policy with its rules. */
+  deletePolicy(authServerId: string, policyId: string): Promise<void>;
+  createPolicyRule(authServerId: string, policyId: string, rule: PolicyRuleDefinition): Promise<AuthorizationServerPolicyRule>;
 
   /** The System Log events of a bounded query, oldest first, every page (scope `okta.logs.read`). */
   listLogEvents(query: LogQuery): Promise<LogEvent[]>;

@@ -101,6 +101,49 @@ export const ClientJwkSchema = z.looseObject({
 });
 export type ClientJwk = z.infer<typeof ClientJwkSchema>;
 
+/** An API Services app (OIDC service app) as the registrar reads it. */
+export const ServiceAppSchema = z.looseObject({
+  id: z.string(),
+  label: z.string(),
+  status: z.string(),
+  signOnMode: z.string().optional(),
+  credentials: z
+    .looseObject({
+      oauthClient: z.looseObject({ client_id: z.string().optional(), token_endpoint_auth_method: z.string().optional(), client_secret: z.string().optional() }).optional(),
+    })
+    .optional(),
+  settings: z.looseObject({ oauthClient: z.looseObject({ application_type: z.string().optional() }).optional() }).optional(),
+});
+export type ServiceApp = z.infer<typeof ServiceAppSchema>;
+
+/** What the registrar creates: an API Services app for the client credentials grant. */
+export interface ServiceAppDefinition {
+  readonly label: string;
+  readonly authMethod: 'client_secret_post' | 'private_key_jwt';
+  /** private_key_jwt: the public keys the app accepts client assertions from. */
+  readonly jwks?: readonly PublicJwk[];
+}
+
+export const OAuth2ScopeSchema = z.looseObject({ id: z.string(), name: z.string(), description: z.string().nullish(), system: z.boolean().optional() });
+export type OAuth2Scope = z.infer<typeof OAuth2ScopeSchema>;
+
+/** A new access policy of an authorization server (`clients.include`: client ids or `ALL_CLIENTS`). */
+export interface AuthorizationServerPolicyDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly priority: number;
+  readonly clients: readonly string[];
+}
+
+/** A new rule of an access policy: the grant types and scopes it lets through. */
+export interface PolicyRuleDefinition {
+  readonly name: string;
+  readonly priority: number;
+  readonly grantTypes: readonly string[];
+  readonly scopes: readonly string[];
+  readonly accessTokenLifetimeMinutes: number;
+}
+
 export const AuthorizationServerSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
@@ -113,6 +156,8 @@ export type AuthorizationServer = z.infer<typeof AuthorizationServerSchema>;
 export const AuthorizationServerPolicySchema = z.looseObject({
   id: z.string(),
   name: z.string(),
+  description: z.string().nullish(),
+  conditions: z.looseObject({ clients: z.looseObject({ include: z.array(z.string()).optional() }).optional() }).nullish(),
   type: z.string().optional(),
   status: z.string().optional(),
   priority: z.number().optional(),

@@ -11,6 +11,12 @@ export const SCOPES = {
 } as const;
 
 /**
+ * The OAuth client of a hook secured with OAuth 2.0 (`auth.type: oauth2` only). Not among the default
+ * scopes, for the reason `LOGS_READ_SCOPE` is not: the service app's credentials list them when needed.
+ */
+export const APPS_SCOPES = { read: 'okta.apps.read', manage: 'okta.apps.manage' } as const;
+
+/**
  * Okta's System Log, read by `status` only. Not among the default scopes: a service app that was not
  * granted it would be refused every token; the CLI's `OKTA_SCOPES` asks for it.
  */
@@ -35,6 +41,20 @@ export const OPERATION_SCOPES: Readonly<Record<string, string>> = {
   listPolicyRules: SCOPES.authorizationServersRead,
   getPolicyRule: SCOPES.authorizationServersRead,
   replacePolicyRule: SCOPES.authorizationServersManage,
+  createHookKey: SCOPES.inlineHooksManage,
+  listHookKeys: SCOPES.inlineHooksRead,
+  getHookPublicKey: SCOPES.inlineHooksRead,
+  deleteHookKey: SCOPES.inlineHooksManage,
+  createServiceApp: APPS_SCOPES.manage,
+  listApps: APPS_SCOPES.read,
+  deactivateApp: APPS_SCOPES.manage,
+  deleteApp: APPS_SCOPES.manage,
+  listScopes: SCOPES.authorizationServersRead,
+  createScope: SCOPES.authorizationServersManage,
+  deleteScope: SCOPES.authorizationServersManage,
+  createPolicy: SCOPES.authorizationServersManage,
+  deletePolicy: SCOPES.authorizationServersManage,
+  createPolicyRule: SCOPES.authorizationServersManage,
   listLogEvents: LOGS_READ_SCOPE,
 };
 
@@ -44,4 +64,6 @@ export const ROLE_PERMISSION: Readonly<Record<string, string>> = {
   [SCOPES.inlineHooksManage]: 'okta.inlinehooks.manage',
   [SCOPES.authorizationServersRead]: 'okta.authzServers.read',
   [SCOPES.authorizationServersManage]: 'okta.authzServers.manage',
+  [APPS_SCOPES.read]: 'okta.apps.read',
+  [APPS_SCOPES.manage]: 'okta.apps.manage',
 };

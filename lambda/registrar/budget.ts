@@ -25,6 +25,12 @@ export function undoCalls(rules: number): number {
   return 3 + 4 * Math.max(1, rules);
 }
 
+/**
+ * The extra undo calls of a hook secured with OAuth 2.0: delete the policy (1) and the scope (1),
+ * deactivate and delete the OAuth client (2), delete the hook key (1).
+ */
+export const OAUTH_UNDO_CALLS = 5;
+
 /** Kept back from the Lambda timeout so the error still reaches CloudFormation. */
 export const DEADLINE_MARGIN_MS = 15_000;
 

@@ -1,5 +1,5 @@
 import type { RegistrarProperties } from '../shared/contract.js';
-import type { InlineHook, InlineHookDefinition } from '../okta/schemas.js';
+import type { InlineHook, InlineHookDefinition, OAuthChannelConfig } from '../okta/schemas.js';
 
 /**
  * Where the registrar remembers the hooks it displaced from its rules. CloudFormation hands `Data` back
@@ -46,23 +46,41 @@ export function previousHeader(previous: PreviousHooks, stored: string | undefin
   return same ? stored || undefined : encodePreviousHooks(previous);
 }
 
-/** A hook as we want it in Okta, without its write-only key (never returned, so never compared). */
-interface HookShape {
+/** A hook as we want it in Okta, without its write-only credential (never returned, so never compared). */
+export interface HookShape {
   readonly name: string;
   readonly uri: string;
   readonly headers: readonly { readonly key: string; readonly value: string }[];
+  /** HTTP channel: the header Okta puts the key in. */
   readonly authHeader: string;
+  /** OAUTH channel: how Okta gets its token; absent for the HTTP channel. */
+  readonly oauth?: OAuthChannelConfig;
 }
 
-/** The hook we want in Okta, without the key (which Okta never returns, so it is never compared). */
-export function desiredHook(properties: RegistrarProperties, previousHeaderValue: string | undefined): HookShape {
+/** The hook we want in Okta: an OAUTH channel when `oauth` is given, else the HTTP channel with the key. */
+export function desiredHook(properties: RegistrarProperties, previousHeaderValue: string | undefined, oauth?: OAuthChannelConfig): HookShape {
   const headers = properties.Headers.map((h) => ({ key: h.Key, value: h.Value }));
   if (previousHeaderValue) headers.push({ key: PREVIOUS_HOOK_HEADER, value: previousHeaderValue });
-  return { name: properties.HookName, uri: properties.HookUrl, authHeader: properties.AuthHeader, headers };
+  return { name: properties.HookName, uri: properties.HookUrl, authHeader: properties.AuthHeader, headers, ...(oauth ? { oauth } : {}) };
 }
 
-export function withKey(shape: HookShape, apiKey: string): InlineHookDefinition {
-  return { ...shape, authValue: apiKey };
+/**
+ * The definition to send: the HTTP channel with the API key, or the OAUTH channel with the client
+ * secret (client_secret_post) or nothing secret at all (private_key_jwt).
+ */
+export function withCredential(shape: HookShape, credential: string | undefined): InlineHookDefinition {
+  const { oauth, authHeader, ...common } = shape;
+  if (oauth) return { ...common, oauth, ...(oauth.authType === 'client_secret_post' && credential !== undefined ? { clientSecret: credential } : {}) };
+  return { ...common, authHeader, authValue: credential ?? '' };
+}
+
+/** The OAUTH channel of a hook as Okta stores it; undefined for an HTTP channel or an incomplete one. */
+export function oauthChannelOf(hook: InlineHook): OAuthChannelConfig | undefined {
+  const config = hook.channel.config;
+  if (hook.channel.type !== 'OAUTH' || !config.clientId || !config.tokenUrl) return undefined;
+  const common = { clientId: config.clientId, tokenUrl: config.tokenUrl, scope: config.scope ?? '' };
+  if (config.authType === 'private_key_jwt') return config.hookKeyId ? { ...common, authType: 'private_key_jwt', hookKeyId: config.hookKeyId } : undefined;
+  return config.authType === 'client_secret_post' ? { ...common, authType: 'client_secret_post' } : undefined;
 }
 
 /** The header value recorded on our hook by `desiredHook`, as stored. */
@@ -89,12 +107,22 @@ export function hookDifferences(hook: InlineHook, desired: HookShape): string[] 
   const differences: string[] = [];
   if (hook.name !== desired.name) differences.push('name');
   if (hook.channel.config.uri !== desired.uri) differences.push('url');
-  // Okta lower-cases the scheme's key in answers (contract §3.2): compare without case.
-  if ((hook.channel.config.authScheme?.key ?? '').toLowerCase() !== desired.authHeader.toLowerCase()) {
+  if (hook.channel.type !== (desired.oauth ? 'OAUTH' : 'HTTP')) {
+    differences.push('channel type');
+  } else if (desired.oauth) {
+    if (JSON.stringify(oauthChannelOf(hook)) !== JSON.stringify(canonical(desired.oauth))) differences.push('oauth client');
+  } else if ((hook.channel.config.authScheme?.key ?? '').toLowerCase() !== desired.authHeader.toLowerCase()) {
+    // Okta lower-cases the scheme's key in answers (contract §3.2): compare without case.
     differences.push('auth header');
   }
   if (headerList(hook.channel.config.headers) !== headerList(desired.headers)) differences.push('headers');
   return differences;
+}
+
+/** The channel config in `oauthChannelOf`'s key order, so the two compare as JSON. */
+function canonical(oauth: OAuthChannelConfig): OAuthChannelConfig {
+  const common = { clientId: oauth.clientId, tokenUrl: oauth.tokenUrl, scope: oauth.scope };
+  return oauth.authType === 'private_key_jwt' ? { ...common, authType: oauth.authType, hookKeyId: oauth.hookKeyId } : { ...common, authType: oauth.authType };
 }
 
 export function isReservedHeader(key: string): boolean {

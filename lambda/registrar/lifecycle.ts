@@ -2,8 +2,8 @@ import { ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import type { OktaApi, RuleLocation } from '../okta/okta-api.js';
 import { OktaApiError } from '../okta/errors.js';
 import type { ResolvedRule, TargetRule } from '../okta/resolve-target.js';
-import { TOKEN_HOOK_TYPE, type AuthorizationServerPolicyRule, type InlineHook } from '../okta/schemas.js';
-import { REGISTRAR_ATTRIBUTES, targetsOf, type RegistrarProperties, type TargetSpec } from '../shared/contract.js';
+import { TOKEN_HOOK_TYPE, type AuthorizationServerPolicyRule, type InlineHook, type OAuthChannelConfig } from '../okta/schemas.js';
+import { REGISTRAR_ATTRIBUTES, targetsOf, type OAuthAuthProperty, type RegistrarProperties, type TargetSpec } from '../shared/contract.js';
 import type { SecretStore } from '../shared/secret-store.js';
 import {
   HookNameTakenError,
@@ -20,9 +20,12 @@ import {
   previousHeaderOf,
   previousHookFor,
   previousHooksOf,
-  withKey,
+  oauthChannelOf,
+  withCredential,
+  type HookShape,
   type PreviousHooks,
 } from './hook-definition.js';
+import { issuingServer, provisionOAuth, removeOAuth, tokenUrlOf } from './oauth-client.js';
 import { rulesCallingHook } from './hooked-rules.js';
 import { explainAccessError } from './permissions.js';
 import { sameOrg, type DeleteProperties } from './properties.js';
@@ -81,7 +84,7 @@ function isNotFound(error: unknown): boolean {
   return error instanceof OktaApiError && error.status === 404;
 }
 
-async function readApiKey(ctx: Context, arn: string): Promise<string> {
+async function readSecret(ctx: Context, arn: string, what: string): Promise<string> {
   let value: string | undefined;
   try {
     value = (await ctx.secrets.getSecret(arn))?.value;
@@ -89,9 +92,29 @@ async function readApiKey(ctx: Context, arn: string): Promise<string> {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
   if (!value) {
-    throw new InvalidPropertiesError(`the api key secret ${arn} does not exist or has no current value: put the key in the secret, then retry`);
+    throw new InvalidPropertiesError(`the ${what} secret ${arn} does not exist or has no current value: put the ${what} in the secret, then retry`);
   }
   return value;
+}
+
+/** The hook's write-only credential: the API key, the OAuth client secret (client_secret_post), or none (private_key_jwt). */
+async function readCredential(ctx: Context, properties: RegistrarProperties): Promise<string | undefined> {
+  const auth = properties.Auth;
+  if (!auth) return readSecret(ctx, properties.ApiKeySecretArn as string, 'api key');
+  return auth.Method === 'client_secret_post' ? readSecret(ctx, auth.ClientSecretArn as string, 'client secret') : undefined;
+}
+
+/** What of `auth` changed, in words; undefined when the hook can keep its channel. */
+function authChange(old: OAuthAuthProperty | undefined, now: OAuthAuthProperty | undefined): string | undefined {
+  const describe = (auth: OAuthAuthProperty | undefined) =>
+    auth ? `oauth2 (${auth.Method}, authorization server ${auth.AuthorizationServer}, scope ${auth.Scope})` : 'apiKey';
+  const same = old?.Method === now?.Method && old?.AuthorizationServer === now?.AuthorizationServer && old?.Scope === now?.Scope;
+  return same ? undefined : `from ${describe(old)} to ${describe(now)}`;
+}
+
+/** An existing OAUTH channel that already does what `auth` asks of `serverId`: reused, not provisioned again. */
+function channelFits(channel: OAuthChannelConfig | undefined, auth: OAuthAuthProperty, tokenUrl: string): channel is OAuthChannelConfig {
+  return channel !== undefined && channel.authType === auth.Method && channel.scope === auth.Scope && channel.tokenUrl === tokenUrl;
 }
 
 /** The first rule's ids (what the single-target releases returned) and how many rules there are. */
@@ -145,7 +168,7 @@ async function rulesCallingOurHook(api: OktaApi, servers: readonly string[], hoo
 }
 
 /** Read back after write: Okta must store the hook we sent. */
-function checkStored(hook: InlineHook, want: ReturnType<typeof desiredHook>, operation: string): void {
+function checkStored(hook: InlineHook, want: HookShape, operation: string): void {
   const differences = hookDifferences(hook, want);
   if (differences.length > 0) {
     throw new UnexpectedOktaStateError(
@@ -221,12 +244,7 @@ async function detach(
  * Creates the hook, or adopts one with our name that points at our URL (a create CloudFormation retried
  * after an answer was lost). Registers its removal on `undo`.
  */
-async function createOrAdopt(
-  ctx: Context,
-  want: ReturnType<typeof desiredHook>,
-  apiKey: string,
-  undo: UndoStack,
-): Promise<InlineHook> {
+async function createOrAdopt(ctx: Context, want: HookShape, credential: string | undefined, undo: UndoStack): Promise<InlineHook> {
   // Registered before the create: one that fails without an answer (a deadline, a dropped connection)
   // may still have landed, and only its name and URL can find it then.
   let createdId: string | undefined;
@@ -237,7 +255,7 @@ async function createOrAdopt(
     if (id) await removeHook(ctx, id);
   });
   const createOnce = async (): Promise<InlineHook> => {
-    const created = await ctx.api.createInlineHook(withKey(want, apiKey));
+    const created = await ctx.api.createInlineHook(withCredential(want, credential));
     createdId = created.id;
     checkStored(created, want, 'create');
     return ensureActive(ctx, created);
@@ -251,7 +269,7 @@ async function createOrAdopt(
       if (!ambiguous) throw error;
       const existing = (await ctx.api.listInlineHooks(TOKEN_HOOK_TYPE)).find((hook) => hook.name === want.name);
       // Its removal on undo: by the name and URL lookup registered above (a URL not ours is refused, never removed).
-      if (existing) return adopt(ctx, existing, want, apiKey);
+      if (existing) return adopt(ctx, existing, want, credential);
       // Okta surely has no such hook: creating again cannot make a duplicate.
       if (!(error as OktaApiError).outcomeUnknown || attempt >= CREATE_ATTEMPTS) throw error;
       ctx.log({ event: 'create-retry', reason: (error as OktaApiError).message });
@@ -259,7 +277,7 @@ async function createOrAdopt(
   }
 }
 
-async function adopt(ctx: Context, existing: InlineHook, want: ReturnType<typeof desiredHook>, apiKey: string): Promise<InlineHook> {
+async function adopt(ctx: Context, existing: InlineHook, want: HookShape, credential: string | undefined): Promise<InlineHook> {
   if (existing.channel.config.uri !== want.uri) {
     throw new HookNameTakenError(
       `an inline hook named "${want.name}" (${existing.id}) already exists and calls ${existing.channel.config.uri}, ` +
@@ -267,7 +285,7 @@ async function adopt(ctx: Context, existing: InlineHook, want: ReturnType<typeof
     );
   }
   ctx.log({ event: 'hook-adopted', hookId: existing.id });
-  const replaced = await ctx.api.replaceInlineHook(existing.id, withKey(want, apiKey));
+  const replaced = await ctx.api.replaceInlineHook(existing.id, withCredential(want, credential));
   checkStored(replaced, want, 'replace');
   return ensureActive(ctx, replaced);
 }
@@ -326,11 +344,19 @@ async function create(given: Context, properties: RegistrarProperties, options: 
     const displaced = onRule === undefined || owned.has(onRule) ? undefined : onRule === ours?.id ? previousHookFor(recorded, location.ruleId) : onRule;
     if (displaced) previous.set(location.ruleId, displaced);
   }
-  const want = desiredHook(properties, encodePreviousHooks(previous));
-  const apiKey = await readApiKey(ctx, properties.ApiKeySecretArn);
   const undo = new UndoStack(ctx.log);
   try {
-    const hook = ours ? await adopt(ctx, ours, want, apiKey) : await createOrAdopt(ctx, want, apiKey, undo);
+    let oauth: OAuthChannelConfig | undefined;
+    if (properties.Auth) {
+      const server = await issuingServer(ctx.api, properties.Auth, rules.map((r) => r.location.authServerId));
+      const adopted = ours ? oauthChannelOf(ours) : undefined;
+      oauth = channelFits(adopted, properties.Auth, tokenUrlOf(ctx.api.orgUrl, server.id))
+        ? adopted
+        : await provisionOAuth(ctx, properties.Auth, properties.HookName, server, undo);
+    }
+    const want = desiredHook(properties, encodePreviousHooks(previous), oauth);
+    const credential = await readCredential(ctx, properties);
+    const hook = ours ? await adopt(ctx, ours, want, credential) : await createOrAdopt(ctx, want, credential, undo);
     await verify(ctx, properties, hook.id, (rules[0] as TargetRule).location);
     // All or nothing: each rule's restore is registered before its write (a PUT whose answer is lost may still have landed).
     for (const { location, rule, label } of rules) {
@@ -393,6 +419,13 @@ async function update(
     ctx.log({ event: 'org-changed', action: 'replacing' });
     return create(ctx, properties);
   }
+  const changedAuth = authChange(old.Auth, properties.Auth);
+  if (changedAuth) {
+    throw new InvalidPropertiesError(
+      `changing how Okta authenticates to a deployed hook (${changedAuth}) is not supported yet: ` +
+        'deploy the hook under a new hookName (a new hook is created and this one removed), or keep the old auth',
+    );
+  }
   const rules = await resolveRules(ctx, properties);
   let hook: InlineHook;
   try {
@@ -421,8 +454,17 @@ async function update(
     const displaced = onRule === hookId ? previousHookFor(recorded, location.ruleId) : onRule;
     if (displaced) previous.set(location.ruleId, displaced);
   }
-  const want = desiredHook(properties, previousHeader(previous, previousHeaderOf(hook), rules.map((r) => r.location.ruleId)));
-  const keyChanged = properties.ApiKeyVersion !== old.ApiKeyVersion || properties.ApiKeySecretArn !== old.ApiKeySecretArn;
+  const current = oauthChannelOf(hook);
+  if (properties.Auth && !current) {
+    throw new UnexpectedOktaStateError(
+      `hook ${hookId} has no complete OAUTH channel (changed outside this stack?): delete the stack's hook in the okta admin console and deploy again, so the registrar provisions it`,
+    );
+  }
+  if (properties.Auth) await issuingServer(ctx.api, properties.Auth, rules.map((r) => r.location.authServerId));
+  const want = desiredHook(properties, previousHeader(previous, previousHeaderOf(hook), rules.map((r) => r.location.ruleId)), properties.Auth ? current : undefined);
+  const keyChanged = properties.Auth
+    ? properties.Auth.ClientSecretArn !== old.Auth?.ClientSecretArn
+    : properties.ApiKeyVersion !== old.ApiKeyVersion || properties.ApiKeySecretArn !== old.ApiKeySecretArn;
   const differences = hookDifferences(hook, want);
   const attaching = rules.filter(({ rule }) => hookIdOf(rule) !== hookId);
   // From here, forward steps stop early enough for the undo of every rule attached (budget.ts).
@@ -431,18 +473,19 @@ async function update(
   try {
     let wrote = false;
     if (differences.length > 0 || keyChanged) {
-      const apiKey = await readApiKey(ctx, properties.ApiKeySecretArn);
-      const before = {
+      const credential = await readCredential(ctx, properties);
+      const before: HookShape = {
         name: hook.name,
         uri: hook.channel.config.uri,
         authHeader: hook.channel.config.authScheme?.key ?? old.AuthHeader,
         headers: (hook.channel.config.headers ?? []).map((h) => ({ key: h.key, value: h.value })),
+        ...(current ? { oauth: current } : {}),
       };
       ctx.log({ event: 'hook-changing', hookId, changes: keyChanged ? [...differences, 'key'] : differences });
       undo.push(`put hook ${hookId} back`, async () => {
-        await ctx.undoApi.replaceInlineHook(hookId, withKey(before, apiKey));
+        await ctx.undoApi.replaceInlineHook(hookId, withCredential(before, credential));
       });
-      const replaced = await ctx.api.replaceInlineHook(hookId, withKey(want, apiKey));
+      const replaced = await ctx.api.replaceInlineHook(hookId, withCredential(want, credential));
       checkStored(replaced, want, 'replace');
       hook = replaced;
       wrote = true;
@@ -513,6 +556,10 @@ async function remove(ctx: Context, properties: DeleteProperties, hookId: string
     await detach(ctx, ctx.api, location, rule, hookId, await restorable(previousHookFor(recorded, location.ruleId)));
   }
   if (hook) await removeHook(ctx, hookId);
+  // The hook's OAuth client, scope, policy and key: found from its channel, or (hook gone) by their names.
+  const channel = hook ? oauthChannelOf(hook) : undefined;
+  const hookName = hook?.name ?? properties.HookName;
+  if (hookName && (channel || properties.Auth)) await removeOAuth(ctx, hookName, channel, properties.Auth);
   ctx.log({ event: 'deleted', hookId });
 }
 

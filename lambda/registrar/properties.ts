@@ -39,6 +39,9 @@ export const DeletePropertiesSchema = z.looseObject({
   Target: HookTargetSchema.loose().optional(),
   Targets: z.array(z.looseObject({ AuthorizationServer: z.string().min(1) })).optional(),
   RetainOnDelete: CfnBoolean.optional().default(false),
+  HookName: z.string().optional(),
+  /** OAuth 2.0: where the OAuth client's policy and scope are, when the hook is gone. */
+  Auth: z.looseObject({ AuthorizationServer: z.string().min(1), Scope: z.string().min(1) }).optional(),
 });
 export type DeleteProperties = z.infer<typeof DeletePropertiesSchema>;
 

@@ -86,13 +86,32 @@ export type TargetSpec = z.infer<typeof TargetSpecSchema>;
 export const HeaderSchema = z.strictObject({ Key: z.string().min(1), Value: z.string() });
 
 /**
+ * OAuth 2.0 for Okta's calls to the hook: the registrar provisions the OAuth client (an API Services
+ * app), its custom scope and an access policy on the issuing server, the hook key (private_key_jwt),
+ * and gives the hook an OAUTH channel.
+ */
+export const OAuthAuthPropertySchema = z.strictObject({
+  Type: z.literal('oauth2'),
+  Method: z.enum(['client_secret_post', 'private_key_jwt']),
+  /** The authorization server that issues Okta's tokens for the hook: an id, `default`, or an exact name. */
+  AuthorizationServer: z.string().min(1),
+  Scope: z.string().min(1),
+  /** The audience the hook requires: one of the issuing server's audiences. */
+  Audience: z.string().min(1),
+  /** client_secret_post: the secret the registrar keeps Okta's client secret in (never a property). */
+  ClientSecretArn: z.string().min(1).optional(),
+});
+export type OAuthAuthProperty = z.infer<typeof OAuthAuthPropertySchema>;
+
+/**
  * Properties of the custom resource. Secret values never appear here (CloudFormation shows
  * properties to anyone who can read the stack): only ARNs and a non-secret version marker.
  */
 export const RegistrarPropertiesSchema = z.object({
   OrgUrl: z.string().url(),
   CredentialsSecretArn: z.string().min(1),
-  ApiKeySecretArn: z.string().min(1),
+  /** The key Okta sends in `AuthHeader`; unused by the registrar when `Auth` is OAuth 2.0. */
+  ApiKeySecretArn: z.string().min(1).optional(),
   /** Changes when the key should be re-sent to Okta; never the key itself. */
   ApiKeyVersion: z.string().default(''),
   HookName: z.string().min(1).max(255),
@@ -106,10 +125,21 @@ export const RegistrarPropertiesSchema = z.object({
   ReplaceExistingHook: CfnBoolean.default(false),
   Verify: CfnBoolean.default(true),
   RetainOnDelete: CfnBoolean.default(false),
-}).refine((properties) => (properties.Target === undefined) !== (properties.Targets === undefined), {
-  message: 'give exactly one of Target and Targets',
-  path: ['Targets'],
-});
+  /** How Okta authenticates to the hook. @default - the API key in `AuthHeader` */
+  Auth: OAuthAuthPropertySchema.optional(),
+})
+  .refine((properties) => (properties.Target === undefined) !== (properties.Targets === undefined), {
+    message: 'give exactly one of Target and Targets',
+    path: ['Targets'],
+  })
+  .refine((properties) => properties.Auth !== undefined || properties.ApiKeySecretArn !== undefined, {
+    message: 'give ApiKeySecretArn, or Auth for OAuth 2.0',
+    path: ['ApiKeySecretArn'],
+  })
+  .refine((properties) => properties.Auth?.Method !== 'client_secret_post' || properties.Auth.ClientSecretArn !== undefined, {
+    message: 'client_secret_post needs ClientSecretArn, the secret that keeps the client secret',
+    path: ['Auth', 'ClientSecretArn'],
+  });
 export type RegistrarProperties = z.infer<typeof RegistrarPropertiesSchema>;
 /** What `infra/` writes: the schema's input side (booleans and defaults optional). */
 export type RegistrarPropertiesInput = z.input<typeof RegistrarPropertiesSchema>;

@@ -25,6 +25,8 @@ export type SecretVersionRef = { readonly stage: SecretStage } | { readonly vers
 export interface SecretStore {
   /** The version asked for, or undefined when the secret has no such stage or version. */
   getSecret(secretId: string, ref?: SecretVersionRef): Promise<SecretVersion | undefined>;
+  /** Stores `value` as the new current version (AWSCURRENT; the one before becomes AWSPREVIOUS). */
+  putCurrentSecret(secretId: string, value: string): Promise<void>;
   /** Stores `value` as version `versionId` labelled AWSPENDING (idempotent for the same id and value). */
   putPendingSecret(secretId: string, versionId: string, value: string): Promise<void>;
   /** Version ids and their staging labels. */
@@ -58,6 +60,10 @@ export class SecretsManagerStore implements SecretStore {
       if (error instanceof ResourceNotFoundException && !current) return undefined;
       throw error;
     }
+  }
+
+  async putCurrentSecret(secretId: string, value: string): Promise<void> {
+    await this.client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
   }
 
   async putPendingSecret(secretId: string, versionId: string, value: string): Promise<void> {

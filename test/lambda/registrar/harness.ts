@@ -36,8 +36,14 @@ export interface Suite {
   readonly hook: ServedHook;
   /** A second hook server, for URL changes. */
   readonly otherHook: ServedHook;
-  org(options?: { callTimeoutMs?: number }): Promise<Org>;
+  org(options?: OrgOptions): Promise<Org>;
   close(): Promise<void>;
+}
+
+export interface OrgOptions {
+  readonly callTimeoutMs?: number;
+  /** Okta's deadline for a hook call (an OAUTH channel's token fetch included). @default 1000 */
+  readonly hookTimeoutMs?: number;
 }
 
 export interface Org {
@@ -72,8 +78,8 @@ export async function startSuite(): Promise<Suite> {
   const hook = await serveHook({ secrets: { store, apiKeySecretArn: apiKeyArn }, log: quiet });
   const otherHook = await serveHook({ secrets: { store, apiKeySecretArn: apiKeyArn }, log: quiet });
 
-  async function org(options: { callTimeoutMs?: number } = {}): Promise<Org> {
-    const sim = await startOktaSimulator({ hookTimeoutMs: 1_000, rateLimitPerMinute: 1_000_000 });
+  async function org(options: OrgOptions = {}): Promise<Org> {
+    const sim = await startOktaSimulator({ hookTimeoutMs: options.hookTimeoutMs ?? 1_000, rateLimitPerMinute: 1_000_000 });
     secretCount += 1;
     const credentialsArn = secrets.createSecret(
       `okta-token-hook/test/credentials-${secretCount}`,

@@ -13,6 +13,9 @@ export class MemorySecretStore implements SecretStore {
     const value = stage === 'AWSCURRENT' || stage === 'AWSPENDING' ? this.stages[stage] : undefined;
     return value === undefined ? undefined : { value, versionId: `${stage}-v`, stages: [stage!] };
   }
+  async putCurrentSecret(_secretId: string, value: string): Promise<void> {
+    this.stages.AWSCURRENT = value;
+  }
   async putPendingSecret(): Promise<void> {}
   async describeVersions(): Promise<{ rotationEnabled: boolean; versions: Record<string, string[]> }> {
     return { rotationEnabled: false, versions: {} };
