@@ -51,35 +51,34 @@ export function isEmpty(changes: ChangeSet): boolean {
   });
 }
 
-// Rules set and remove the same few claims on every request: a name once found fine is not checked again.
-const MAX_CHECKED_NAMES = 4_096;
-const SETTABLE: Record<TokenKind, Set<string>> = { access: new Set(), identity: new Set() };
-const REMOVABLE: Record<TokenKind, Set<string>> = { access: new Set(), identity: new Set() };
+/** Sets a claim with no check: for callers whose names and values are checked already (the rules, by the config schema). */
+export function setClaim(changes: TokenChanges, claim: string, value: unknown): void {
+  changes.remove.delete(claim);
+  changes.set.set(claim, value);
+}
 
-function remembered(names: Set<string>, claim: string, problem: string | undefined): string | undefined {
-  if (!problem && names.size < MAX_CHECKED_NAMES) names.add(claim);
-  return problem;
+export function removeClaim(changes: TokenChanges, claim: string): void {
+  changes.set.delete(claim);
+  changes.remove.add(claim);
 }
 
 function tokenEditor(kind: TokenKind, changes: TokenChanges): TokenEditor {
   const editor: TokenEditor = {
     set(claim, value) {
-      const problem = SETTABLE[kind].has(claim) ? undefined : remembered(SETTABLE[kind], claim, claimProblem(kind, claim));
+      const problem = claimProblem(kind, claim);
       if (problem) throw new ClaimEditError(`cannot set claim: ${problem}`);
       if (value === undefined || value === null || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
         throw new ClaimEditError(`cannot set claim '${claim}': the value must be JSON other than null (use remove to drop a claim)`);
       }
       const notJson = jsonValueProblem(value);
       if (notJson) throw new ClaimEditError(`cannot set claim '${claim}': ${notJson}`);
-      changes.remove.delete(claim);
-      changes.set.set(claim, value);
+      setClaim(changes, claim, value);
       return editor;
     },
     remove(claim) {
-      const problem = REMOVABLE[kind].has(claim) ? undefined : remembered(REMOVABLE[kind], claim, removalProblem(kind, claim));
+      const problem = removalProblem(kind, claim);
       if (problem) throw new ClaimEditError(`cannot remove claim: ${problem}`);
-      changes.set.delete(claim);
-      changes.remove.add(claim);
+      removeClaim(changes, claim);
       return editor;
     },
     lifetime(seconds) {

@@ -25,7 +25,7 @@ export type Decision =
 export function decide(request: TokenHookRequest, config: Pick<HookConfig, 'rules'>, transform: Transform = noTransform): Decision | Promise<Decision> {
   const changes = createChangeSet();
   const editor = editorFor(changes);
-  const appliedRules = applyRules(config.rules, request, editor);
+  const appliedRules = applyRules(config.rules, request, changes);
   const finish = (): Decision => {
     if (changes.denial !== undefined) return { outcome: 'denied', summary: changes.denial, appliedRules };
     const encoded = encodeChanges(request, changes);

@@ -1,5 +1,5 @@
 import { tokensOf, type ClaimRule, type ClaimSetter, type RuleConditions } from '../shared/hook-config.js';
-import type { HookEditor } from './change-set.js';
+import { removeClaim, setClaim, type ChangeSet } from './change-set.js';
 import { jsonValueProblem } from './json-value.js';
 import type { TokenHookRequest } from './request-schema.js';
 import { clientIdOf, decodeComponent, grantedScopesOf, grantTypeOf, policyRuleIdOf, queryParameters, valueAtPointer } from './request-values.js';
@@ -70,8 +70,12 @@ export function setterValue(setter: ClaimSetter, facts: RequestFacts): unknown {
   return typeof found === 'string' ? facts.queryParameter(found, setter.query) : undefined;
 }
 
-/** Applies every rule whose conditions hold; returns the names of those rules. */
-export function applyRules(rules: readonly ClaimRule[], request: TokenHookRequest, editor: HookEditor): string[] {
+/**
+ * Applies every rule whose conditions hold; returns the names of those rules. The rules write the change
+ * set directly, not through the editor: the config schema checked their claim names, static values and
+ * lifetimes when the config was parsed, and values copied from the request are checked here.
+ */
+export function applyRules(rules: readonly ClaimRule[], request: TokenHookRequest, changes: ChangeSet): string[] {
   const applied: string[] = [];
   const facts = requestFacts(request);
   for (const rule of rules) {
@@ -79,16 +83,15 @@ export function applyRules(rules: readonly ClaimRule[], request: TokenHookReques
     applied.push(rule.name);
     for (const setter of rule.set) {
       const value = setterValue(setter, facts);
-      // A request value JSON cannot carry (1e400 parses to Infinity) counts as nothing there. The config's
-      // own values were checked when it was parsed.
+      // A request value JSON cannot carry (1e400 parses to Infinity) counts as nothing there.
       if (value === undefined || value === null || (!('value' in setter) && jsonValueProblem(value) !== undefined)) continue;
-      for (const token of tokensOf(setter.token)) editor[token].set(setter.claim, value);
+      for (const token of tokensOf(setter.token)) setClaim(changes[token], setter.claim, value);
     }
     for (const removal of rule.remove) {
-      for (const token of tokensOf(removal.token)) editor[token].remove(removal.claim);
+      for (const token of tokensOf(removal.token)) removeClaim(changes[token], removal.claim);
     }
-    if (rule.lifetime.access !== undefined) editor.access.lifetime(rule.lifetime.access);
-    if (rule.lifetime.identity !== undefined) editor.identity.lifetime(rule.lifetime.identity);
+    if (rule.lifetime.access !== undefined) changes.access.lifetime = rule.lifetime.access;
+    if (rule.lifetime.identity !== undefined) changes.identity.lifetime = rule.lifetime.identity;
   }
   return applied;
 }

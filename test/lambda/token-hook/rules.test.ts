@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
-import { createChangeSet, editorFor } from '../../../lambda/token-hook/change-set.js';
+import { createChangeSet } from '../../../lambda/token-hook/change-set.js';
 import { TokenHookRequestSchema, type TokenHookRequest } from '../../../lambda/token-hook/request-schema.js';
 import { grantedScopesOf, MAX_SCOPES_READ, queryParameter, valueAtPointer } from '../../../lambda/token-hook/request-values.js';
 import { applyRules } from '../../../lambda/token-hook/rules.js';
@@ -11,7 +11,7 @@ const fixture = (name: string): TokenHookRequest => TokenHookRequestSchema.parse
 
 function run(rules: unknown[], request: TokenHookRequest) {
   const changes = createChangeSet();
-  const applied = applyRules(parseHookConfig({ rules }).rules, request, editorFor(changes));
+  const applied = applyRules(parseHookConfig({ rules }).rules, request, changes);
   return { applied, access: Object.fromEntries(changes.access.set), identity: Object.fromEntries(changes.identity.set), changes };
 }
 
