@@ -126,7 +126,8 @@ export function createApiKeyVerifier(options: ApiKeyVerifierOptions): ApiKeyVeri
       if (!value) return 'rejected';
       const presented = digest(value);
       if (matches(presented)) {
-        await refreshIfRotating(presented);
+        // Outside a rotation, no second promise on every request.
+        if (pendingOnly) await refreshIfRotating(presented);
         return 'accepted';
       }
       if (reading || clock.now() - lastRead >= interval) {
