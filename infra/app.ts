@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EnvironmentConfigError, loadEnvironment, OktaTokenHookPropsError, UnknownEnvironmentError } from 'okta-token-hook';
+import { CachedTemplateValidation } from './cached-template-validation.js';
 import { OktaTokenHookStack, stackNameFor } from './okta-token-hook-stack.js';
 
 // `npx cdk synth|deploy|destroy -c env=NAME`: one stack, the environment NAME of cdk.json. A consumer of
@@ -19,3 +20,6 @@ try {
   process.exit(1);
 }
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// CDK's built-in CloudFormation validation, with its report kept per template (`CDK_VALIDATION=false`
+// turns it off, as it does the built-in one).
+if (process.env['CDK_VALIDATION'] !== 'false') Validations.of(app).addPlugins(new CachedTemplateValidation());
