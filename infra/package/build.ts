@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transformSync } from 'esbuild';
-import { bundleLocally, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING, NO_TRANSFORM_MODULE } from '../bundling.js';
+import { build, transformSync, version as esbuildVersion } from 'esbuild';
+import { esbuildOptions, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING, NO_TRANSFORM_MODULE } from '../bundling.js';
 import type { FunctionAsset } from '../constructs/package-assets.js';
 
 /**
@@ -23,12 +24,52 @@ const ENTRIES: Record<FunctionAsset, string> = {
   rotation: 'lambda/rotation/handler.ts',
 };
 
+/** What the last asset build read and wrote, with their hashes: a build with nothing changed is skipped. */
+const STAMP = root('node_modules/.cache/okta-token-hook/assets.json');
+
+interface Stamp {
+  /** The build's settings: this script, the bundling options, tsconfig.json (esbuild reads it), the lockfile, esbuild's version. */
+  readonly settings: string;
+  /** Every file esbuild read (from its metafile) and every file written, relative to the root. */
+  readonly files: Record<string, string>;
+}
+
+const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+function settingsHash(): string {
+  const files = [fileURLToPath(import.meta.url), root('infra/bundling.ts'), root('tsconfig.json'), root('package-lock.json')];
+  return sha256(JSON.stringify([...files.map((file) => readFileSync(file, 'utf8')), esbuildVersion]));
+}
+
+/** A file's hash, or undefined when it is gone. */
+function hashOf(path: string): string | undefined {
+  try {
+    return sha256(readFileSync(root(path)));
+  } catch {
+    return undefined;
+  }
+}
+
+function assetsUpToDate(settings: string): boolean {
+  let stamp: Stamp;
+  try {
+    stamp = JSON.parse(readFileSync(STAMP, 'utf8')) as Stamp;
+  } catch {
+    return false;
+  }
+  return stamp.settings === settings && Object.entries(stamp.files).every(([path, hash]) => hashOf(path) === hash);
+}
+
 /**
  * Bundles into a scratch directory, then moves each file into place only when it changed: a synth or a
- * test reading `assets/` while another run rebuilds it never sees a missing or half-written file.
+ * test reading `assets/` while another run rebuilds it never sees a missing or half-written file. Skipped
+ * when no file the last build read or wrote has changed since (every synth runs this).
  */
 async function buildAssets(): Promise<void> {
+  const settings = settingsHash();
+  if (assetsUpToDate(settings)) return;
   const scratch = root(`assets/.building-${process.pid}`);
+  const read = new Set<string>();
   rmSync(scratch, { recursive: true, force: true });
   try {
     await Promise.all(
@@ -36,16 +77,28 @@ async function buildAssets(): Promise<void> {
         const dir = join(scratch, name);
         mkdirSync(dir, { recursive: true });
         // The hook's claim logic is a file of its own: a consumer's transform replaces it at synth.
-        await bundleLocally(root(entry), join(dir, LAMBDA_BUNDLING.outputFile), { transformBeside: name === 'token-hook' });
+        const options = esbuildOptions(root(entry), join(dir, LAMBDA_BUNDLING.outputFile), { transformBeside: name === 'token-hook' });
+        const { metafile } = await build({ ...options, absWorkingDir: ROOT, metafile: true });
+        for (const input of Object.keys(metafile.inputs)) read.add(input);
         if (name === 'token-hook') writeFileSync(join(dir, HOOK_TRANSFORM_FILE), NO_TRANSFORM_MODULE);
       }),
     );
+    const written: string[] = [];
     for (const file of filesUnder(scratch)) {
-      const target = root(join('assets', relative(scratch, file)));
-      if (existsSync(target) && readFileSync(target).equals(readFileSync(file))) continue;
-      mkdirSync(dirname(target), { recursive: true });
-      renameSync(file, target);
+      const target = join('assets', relative(scratch, file));
+      written.push(target);
+      if (existsSync(root(target)) && readFileSync(root(target)).equals(readFileSync(file))) continue;
+      mkdirSync(dirname(root(target)), { recursive: true });
+      renameSync(file, root(target));
     }
+    const files: Record<string, string> = {};
+    for (const path of [...read, ...written]) {
+      const hash = hashOf(path);
+      if (hash) files[path] = hash;
+    }
+    mkdirSync(dirname(STAMP), { recursive: true });
+    writeFileSync(`${STAMP}.${process.pid}`, JSON.stringify({ settings, files } satisfies Stamp));
+    renameSync(`${STAMP}.${process.pid}`, STAMP);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
