@@ -17,8 +17,14 @@ export const DEFAULT_ROTATION_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 const SECRETS_MANAGER = 'secretsmanager.amazonaws.com';
 
 export interface ApiKeyRotationProps {
-  /** The secret holding the key Okta sends to the hook. */
+  /** The secret holding the key Okta sends to the hook (or, with `authMethod` client_secret_post, Okta's client secret). */
   readonly apiKeySecret: secretsmanager.ISecret;
+  /**
+   * What the secret holds: the hook's API key, or the client secret Okta gets the hook's OAuth 2.0
+   * token with (a second secret on the OAuth client, the channel PUT, `/execute`, the old one retired).
+   * @default 'apiKey'
+   */
+  readonly authMethod?: 'apiKey' | 'client_secret_post';
   /** The Okta management credentials (read only). */
   readonly credentialsSecret: secretsmanager.ISecret;
   /** The inline hook's name in Okta, whose key the rotation replaces. */
@@ -63,12 +69,13 @@ export class ApiKeyRotation extends Construct {
     this.rotationFunction = new ProjectFunction(this, 'Function', {
       code: lambda.Code.fromAsset(functionAssetDir('rotation')),
       handler: 'handler',
-      description: `Rotates the API key of the Okta token hook ${props.hookName}`,
+      description: `Rotates the ${props.authMethod === 'client_secret_post' ? 'OAuth client secret' : 'API key'} of the Okta token hook ${props.hookName}`,
       timeout: props.timeout ?? DEFAULT_ROTATION_TIMEOUT,
       logRetention: props.logRetention ?? DEFAULT_ROTATION_LOG_RETENTION,
       environment: {
         [ROTATION_ENV.credentialsSecretArn]: props.credentialsSecret.secretArn,
         [ROTATION_ENV.hookName]: props.hookName,
+        ...(props.authMethod === 'client_secret_post' ? { [ROTATION_ENV.authMethod]: props.authMethod } : {}),
       },
     });
     const fn = this.rotationFunction.function;

@@ -17,6 +17,7 @@ import {
   type HookConfigInput,
 } from '../../lambda/shared/hook-config.js';
 import { ApiKeyRotation } from './api-key-rotation.js';
+import { HookKeyRotation } from './hook-key-rotation.js';
 import { DEFAULT_P99_DURATION_THRESHOLD, HookAlarms, monitoringProblems, OKTA_HOOK_BUDGET, type HookMonitoringOptions } from './hook-alarms.js';
 import { defaultReservedConcurrency } from './hook-ceiling.js';
 import { dashboardNameFor, HookDashboard } from './hook-dashboard.js';
@@ -117,7 +118,11 @@ export interface OktaTokenHookProps {
    * @default { type: 'apiKey' }
    */
   readonly auth?: OktaHookAuthProps;
-  /** Rotation of the API key (see ApiKeyRotation). @default { enabled: true, schedule: Duration.days(30) } */
+  /**
+   * Rotation of what Okta authenticates with: the API key (ApiKeyRotation), or with OAuth 2.0 the Hook
+   * Key (private_key_jwt, HookKeyRotation) or the client secret (client_secret_post).
+   * @default { enabled: true, schedule: Duration.days(30) }
+   */
   readonly rotation?: { readonly enabled?: boolean; readonly schedule?: Duration };
 }
 
@@ -169,8 +174,8 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
   readonly dashboard: HookDashboard | undefined;
   /** The hook's reserved concurrency; undefined when unreserved. */
   readonly reservedConcurrency: number | undefined;
-  /** Rotates the API key; undefined when rotation is turned off. */
-  readonly rotation: ApiKeyRotation | undefined;
+  /** Rotates the API key, or the Hook Key (private_key_jwt); undefined when rotation is turned off. */
+  readonly rotation: ApiKeyRotation | HookKeyRotation | undefined;
   /** The inline hook's id in Okta. */
   readonly hookId: string;
 
@@ -265,8 +270,10 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
         })
       : undefined;
 
-    if (props.rotation?.enabled ?? true) {
-      this.rotation = new ApiKeyRotation(this, 'Rotation', {
+    const auth = props.auth ?? API_KEY_AUTH_PROPS;
+    const rotationEnabled = props.rotation?.enabled ?? true;
+    if (rotationEnabled && auth.type === 'apiKey') {
+      const rotation = new ApiKeyRotation(this, 'Rotation', {
         apiKeySecret: this.apiKeySecret,
         credentialsSecret: props.credentialsSecret,
         hookName: props.hookName,
@@ -274,12 +281,26 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
         logRetention,
       });
       // A rotation PUTs the registered hook: the schedule starts once the hook is in Okta.
-      this.rotation.schedule.node.addDependency(this.registration);
+      rotation.schedule.node.addDependency(this.registration);
+      this.rotation = rotation;
+    } else if (rotationEnabled && auth.type === 'oauth2' && auth.method === 'private_key_jwt') {
+      const rotation = new HookKeyRotation(this, 'Rotation', {
+        credentialsSecret: props.credentialsSecret,
+        hookName: props.hookName,
+        schedule: props.rotation?.schedule,
+        logRetention,
+      });
+      rotation.rule.node.addDependency(this.registration);
+      this.rotation = rotation;
     } else {
       this.rotation = undefined;
+    }
+    if (!(this.rotation instanceof ApiKeyRotation)) {
       Validations.of(this.apiKeySecret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotation is turned off for this environment (rotation.enabled false): the key changes only when the secret is replaced.',
+        reason: rotationEnabled
+          ? 'Okta authenticates with OAuth 2.0: the API key is kept only while the hook also accepts it (acceptApiKey, during a migration), and is not rotated.'
+          : 'Rotation is turned off for this environment (rotation.enabled false): the key changes only when the secret is replaced.',
       });
     }
   }

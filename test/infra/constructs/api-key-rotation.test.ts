@@ -96,6 +96,15 @@ describe('ApiKeyRotation', () => {
     expect(JSON.stringify(statements(template))).not.toMatch(/GetRandomPassword|"Resource":"\*"/);
   });
 
+  it("tells the function it rotates Okta's client secret when the secret holds one (client_secret_post), and says so in its description", () => {
+    const { template } = build({ authMethod: 'client_secret_post' });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Rotates the OAuth client secret of the Okta token hook okta-token-hook-test',
+      Environment: { Variables: Match.objectLike({ [ROTATION_ENV.authMethod]: 'client_secret_post' }) },
+    });
+  });
+
   it('clears the AwsSolutions rotation finding on the secret without new findings', () => {
     const { stack } = build();
 

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { OktaTokenHook, OktaTokenHookPropsError, type OktaTokenHookProps } from '../../../infra/constructs/okta-token-hook.js';
-import { CUSTOM_RESOURCE_TYPE, HOOK_ENV, RegistrarPropertiesSchema } from '../../../lambda/shared/contract.js';
+import { CUSTOM_RESOURCE_TYPE, HOOK_ENV, HOOK_KEY_ROTATION_EVENT, RegistrarPropertiesSchema, ROTATION_ENV } from '../../../lambda/shared/contract.js';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
 import { appWithoutBundling } from '../cdk-app.js';
 
@@ -132,6 +132,24 @@ describe('OktaTokenHook', () => {
       scope: 'okta-token-hook:invoke',
       acceptApiKey: true,
     });
+  });
+
+  it('rotates the Hook Key on a schedule for private_key_jwt, with the rotation function told the method, and no rotation of the API key', () => {
+    const { template, stack, hook } = build({
+      hookConfig: { ...hookConfig, authHeader: 'Authorization' },
+      auth: { type: 'oauth2', method: 'private_key_jwt', authorizationServer: 'ausHookIssuer0000g3', scope: 'okta-token-hook:invoke', audience: 'api://okta-token-hook', acceptApiKey: true },
+      rotation: { schedule: Duration.days(14) },
+    });
+
+    const rotation = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { [ROTATION_ENV.authMethod]: 'private_key_jwt' } } } });
+    expect(Object.keys(rotation)).toHaveLength(1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(14 days)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Object.keys(rotation)[0], 'Arn'] }, Input: JSON.stringify(HOOK_KEY_ROTATION_EVENT) })],
+    });
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+    const rule = template.findResources('AWS::Events::Rule');
+    expect(Object.values(rule)[0]!['DependsOn']).toEqual(expect.arrayContaining([stack.getLogicalId(hook.registration.resource.node.defaultChild as CfnResource)]));
   });
 
   it("refuses OAuth 2.0 tokens issued by the target's own server, explaining the loop, with every other problem", () => {
