@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { serveHook, type ServedHook } from '../../../infra/local/hook-serve.js';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
 import type { Transform } from '../../../lambda/token-hook/evaluate.js';
 import { loadFixture } from '../../support/fixtures.js';
-import { startSuite, withoutStamp, type Suite } from './harness.js';
+import { useSuite, withoutStamp } from './harness.js';
 
 // Design decision 7: a claim logic that fails on the registrar's sample request fails the verification
 // with its reason, whatever the failure mode; the create then leaves nothing in Okta.
@@ -13,15 +13,11 @@ const throws: Transform = () => {
 const tooSlow: Transform = () => new Promise((resolve) => setTimeout(resolve, 400));
 
 describe('create with a claim logic that fails on the sample request', () => {
-  let suite: Suite;
+  const suite = useSuite();
   const hooks: ServedHook[] = [];
 
-  beforeAll(async () => {
-    suite = await startSuite();
-  });
   afterAll(async () => {
     for (const hook of hooks) await hook.close();
-    await suite.close();
   });
 
   async function brokenHook(failureMode: 'open' | 'closed', transform: Transform): Promise<ServedHook> {

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
-import { startSuite, type Org, type Suite } from './harness.js';
+import { useSimulatorOrg } from './harness.js';
 
 /**
  * Okta calls per operation, counted at the simulator (design.md budgets): a no-op update writes
@@ -13,21 +13,7 @@ import { startSuite, type Org, type Suite } from './harness.js';
 const LOOKUPS = new Set(['getAuthorizationServer', 'listAuthorizationServers', 'listAuthorizationServerPolicies', 'listAuthorizationServerPolicyRules']);
 const VERIFICATION = 'executeInlineHook';
 
-let suite: Suite;
-let org: Org;
-
-beforeAll(async () => {
-  suite = await startSuite();
-});
-afterAll(async () => {
-  await suite.close();
-});
-beforeEach(async () => {
-  org = await suite.org();
-});
-afterEach(async () => {
-  await org.close();
-});
+const { org } = useSimulatorOrg();
 
 function count(label: string) {
   const calls = org.sim.calls.map((call) => ({ id: call.operationId, method: call.method }));

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SEED, type FaultSpec } from '../../../infra/local/okta-simulator/index.js';
 import { OktaApiError } from '../../../lambda/okta/errors.js';
 import type { OktaApi, RuleLocation } from '../../../lambda/okta/okta-api.js';
 import { RegistrarError } from '../../../lambda/registrar/errors.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
-import { DEFAULT_RULE, event, PARTNER_WRITE_RULE, ruleHook, startSuite, type Org, type Properties, type Suite } from './harness.js';
+import { DEFAULT_RULE, event, PARTNER_WRITE_RULE, ruleHook, useSuite, type Org, type Properties } from './harness.js';
 
 /**
  * Every Okta call of create, update and delete, hit in turn by each fault: a 429 storm, 5xx, a slow
@@ -80,14 +80,10 @@ interface Scenario {
   readonly physicalId: string | undefined;
 }
 
-let suite: Suite;
+const suite = useSuite();
 const results = new Map<string, { calls: string[]; cells: Map<string, string> }>();
 
-beforeAll(async () => {
-  suite = await startSuite();
-});
-afterAll(async () => {
-  await suite.close();
+afterAll(() => {
   for (const [operation, { calls, cells }] of results) {
     const width = Math.max(...calls.map((c, i) => `${i + 1}. ${c}`.length));
     const header = `${operation.padEnd(width)} | ${FAULT_NAMES.map((f) => f.padEnd(18)).join(' | ')}`;

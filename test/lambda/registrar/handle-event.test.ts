@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PREVIOUS_HOOK_HEADER } from '../../../lambda/registrar/hook-definition.js';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
 import { REGISTRAR_ATTRIBUTES } from '../../../lambda/shared/contract.js';
@@ -10,28 +10,13 @@ import {
   expectedRule,
   PARTNER_WRITE_RULE,
   ruleHook,
-  startSuite,
+  useSimulatorOrg,
   withoutStamp,
   type Org,
   type Properties,
-  type Suite,
 } from './harness.js';
 
-let suite: Suite;
-let org: Org;
-
-beforeAll(async () => {
-  suite = await startSuite();
-});
-afterAll(async () => {
-  await suite.close();
-});
-beforeEach(async () => {
-  org = await suite.org();
-});
-afterEach(async () => {
-  await org.close();
-});
+const { suite, org } = useSimulatorOrg();
 
 /** Puts another, foreign hook on the default rule through the management API, as an admin would. */
 function attachForeignHook(location = DEFAULT_RULE): Promise<string> {

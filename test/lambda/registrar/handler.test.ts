@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startOktaSimulator, type OktaSimulator } from '../../../infra/local/okta-simulator/index.js';
 import type { OnEventResponse } from '../../../lambda/registrar/cfn-event.js';
-import { event, ruleHook, startSuite, DEFAULT_RULE, type Suite } from './harness.js';
+import { event, ruleHook, useSuite, DEFAULT_RULE } from './harness.js';
 
 /**
  * The Lambda entry as deployed: module-scope Secrets Manager client reaching the local endpoint through
  * `AWS_ENDPOINT_URL_SECRETS_MANAGER`, the real Okta client, the Provider framework's event.
  */
 
-let suite: Suite;
+const suite = useSuite();
 let sim: OktaSimulator;
 let onEvent: (event: unknown, context?: { getRemainingTimeInMillis(): number }) => Promise<OnEventResponse>;
 let properties: Record<string, unknown>;
@@ -16,7 +16,6 @@ const lines: string[] = [];
 const context = { getRemainingTimeInMillis: () => 60_000 };
 
 beforeAll(async () => {
-  suite = await startSuite();
   sim = await startOktaSimulator({ hookTimeoutMs: 1_000 });
   const credentialsArn = suite.secrets.createSecret('okta-token-hook/handler/credentials', JSON.stringify({ orgUrl: sim.url, apiToken: sim.apiToken }));
   properties = {
@@ -40,7 +39,6 @@ afterAll(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   await sim.close();
-  await suite.close();
 });
 
 describe('onEvent', () => {

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { serveHook, type ServedHook } from '../../../infra/local/hook-serve.js';
 import { SEED, startOktaSimulator, type OktaSimulator } from '../../../infra/local/okta-simulator/index.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../../../infra/local/secrets-manager/index.js';
@@ -150,6 +151,46 @@ export async function startSuite(): Promise<Suite> {
       await secrets.close();
     },
   };
+}
+
+/** A stand-in for the instance `get` returns when it is used: the one of the running test. */
+function standIn<T extends object>(what: string, get: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get: (_target, property) => {
+      const instance = get();
+      if (!instance) throw new Error(`no ${what} here: use it in a test or a hook`);
+      return Reflect.get(instance, property);
+    },
+  });
+}
+
+/** The suite of this test file, started before its tests and closed after them (a stand-in: use it in tests). */
+export function useSuite(): Suite {
+  let suite: Suite | undefined;
+  beforeAll(async () => {
+    suite = await startSuite();
+  });
+  afterAll(async () => {
+    await suite?.close();
+  });
+  return standIn('suite', () => suite);
+}
+
+/**
+ * The suite of this test file and a fresh org for each test, closed after it:
+ * `const { suite, org } = useSimulatorOrg();`, then `org` in a test is that test's org.
+ */
+export function useSimulatorOrg(): { readonly suite: Suite; readonly org: Org } {
+  const suite = useSuite();
+  let org: Org | undefined;
+  beforeEach(async () => {
+    org = await suite.org();
+  });
+  afterEach(async () => {
+    await org?.close();
+    org = undefined;
+  });
+  return { suite, org: standIn('org', () => org) };
 }
 
 /** The rule's hook id, or undefined. */

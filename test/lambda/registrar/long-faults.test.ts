@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ANY_OPERATION } from '../../../infra/local/okta-simulator/faults.js';
 import type { OktaApi } from '../../../lambda/okta/okta-api.js';
 import type { Deadlines } from '../../../lambda/registrar/budget.js';
@@ -13,7 +13,7 @@ import {
   event,
   instrument,
   PARTNER_WRITE_RULE,
-  startSuite,
+  useSuite,
   writesOf,
   type Org,
   type Properties,
@@ -58,14 +58,10 @@ interface Outcome {
   readonly adminEdits?: Record<string, Record<string, unknown> | null>;
 }
 
-let suite: Suite;
+const suite = useSuite();
 const rows: string[][] = [];
 
-beforeAll(async () => {
-  suite = await startSuite();
-});
-afterAll(async () => {
-  await suite.close();
+afterAll(() => {
   const header = ['scenario', 'outcome', 'orphan hooks', 'changed rules'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEED } from '../../../infra/local/okta-simulator/index.js';
 import type { RuleLocation } from '../../../lambda/okta/okta-api.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../../../lambda/okta/client.js';
@@ -9,7 +9,7 @@ import { PREVIOUS_HOOK_HEADER } from '../../../lambda/registrar/hook-definition.
 import { REGISTRAR_ATTRIBUTES } from '../../../lambda/shared/contract.js';
 import { handleEvent, type EventDeps } from '../../../lambda/registrar/handle-event.js';
 import { rejectionOf } from '../../support/rejection.js';
-import { DEFAULT_RULE, event, instrument, PARTNER_WRITE_RULE, ruleHook, startSuite, withoutStamp, writesOf, type Org, type Properties, type Suite } from './harness.js';
+import { DEFAULT_RULE, event, instrument, PARTNER_WRITE_RULE, ruleHook, useSimulatorOrg, withoutStamp, writesOf, type Properties } from './harness.js';
 
 /**
  * One hook on several rules, across policies and authorization servers, driven through CloudFormation's
@@ -29,21 +29,7 @@ const READERS = { AuthorizationServer: SEED.partnerServer.id, Policy: SEED.servi
 const THREE = [DEFAULT, WRITERS, READERS];
 const THREE_RULES = [DEFAULT_RULE, PARTNER_WRITE_RULE, PARTNER_READ_RULE];
 
-let suite: Suite;
-let org: Org;
-
-beforeAll(async () => {
-  suite = await startSuite();
-});
-afterAll(async () => {
-  await suite.close();
-});
-beforeEach(async () => {
-  org = await suite.org();
-});
-afterEach(async () => {
-  await org.close();
-});
+const { suite, org } = useSimulatorOrg();
 
 const failure = (promise: Promise<unknown>) => rejectionOf(promise, Error);
 
