@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFunctionUrlEmulator } from '../../infra/local/function-url-emulator.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../lambda/token-hook/function-url.js';
-import { installLambdaConsole } from '../lib/lambda-log.js';
+import { installLambdaConsole, type LambdaConsole } from '../lib/lambda-log.js';
 
 /**
  * A server for the HTTP bench, in its own process so its CPU time is its own (`process.cpuUsage` on
@@ -13,9 +13,10 @@ import { installLambdaConsole } from '../lib/lambda-log.js';
 
 const [mode, arg] = process.argv.slice(2);
 let url: string;
+let lambdaConsole: LambdaConsole | undefined;
 if (mode === 'hook') {
   const { handler } = (await import(arg!)) as { handler: (event: FunctionUrlEvent) => Promise<FunctionUrlResult> };
-  installLambdaConsole();
+  lambdaConsole = installLambdaConsole();
   url = (await startFunctionUrlEmulator({ handler })).url;
 } else {
   const key = arg!;
@@ -44,5 +45,9 @@ process.on('message', () => {
   process.send!({ cpuUs: cpu.user + cpu.system });
 });
 // Ends with the bench, even one stopped before it could stop this server.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  // Removes the telemetry pipe's folder.
+  lambdaConsole?.restore();
+  process.exit(0);
+});
 process.send!({ url });
