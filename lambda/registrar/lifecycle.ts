@@ -420,10 +420,12 @@ async function update(
     return create(ctx, properties);
   }
   const changedAuth = authChange(old.Auth, properties.Auth);
-  if (changedAuth) {
+  // Between the API key and OAuth 2.0 the hook's channel is switched in place (see switching below);
+  // from one OAuth 2.0 setup to another the names of what the registrar provisions would collide.
+  if (changedAuth && old.Auth && properties.Auth) {
     throw new InvalidPropertiesError(
-      `changing how Okta authenticates to a deployed hook (${changedAuth}) is not supported yet: ` +
-        'deploy the hook under a new hookName (a new hook is created and this one removed), or keep the old auth',
+      `changing the OAuth 2.0 setup of a deployed hook (${changedAuth}) is not supported: ` +
+        'move to apiKey first (auth type apiKey with acceptOAuth2, then without), then to the new OAuth 2.0 settings, or deploy the hook under a new hookName',
     );
   }
   const rules = await resolveRules(ctx, properties);
@@ -455,25 +457,37 @@ async function update(
     if (displaced) previous.set(location.ruleId, displaced);
   }
   const current = oauthChannelOf(hook);
-  if (properties.Auth && !current) {
+  // The API key to OAuth 2.0 (or back): the hook function was updated first and accepts both (see the
+  // README, Migration), so Okta's channel is switched in place, verified, and only then is the old
+  // method's OAuth client removed.
+  const toOAuth = properties.Auth !== undefined && old.Auth === undefined;
+  const toApiKey = properties.Auth === undefined && old.Auth !== undefined;
+  if (properties.Auth && !current && !toOAuth) {
     throw new UnexpectedOktaStateError(
       `hook ${hookId} has no complete OAUTH channel (changed outside this stack?): delete the stack's hook in the okta admin console and deploy again, so the registrar provisions it`,
     );
   }
-  if (properties.Auth) await issuingServer(ctx.api, properties.Auth, rules.map((r) => r.location.authServerId));
-  const want = desiredHook(properties, previousHeader(previous, previousHeaderOf(hook), rules.map((r) => r.location.ruleId)), properties.Auth ? current : undefined);
-  const keyChanged = properties.Auth
-    ? properties.Auth.ClientSecretArn !== old.Auth?.ClientSecretArn
-    : properties.ApiKeyVersion !== old.ApiKeyVersion || properties.ApiKeySecretArn !== old.ApiKeySecretArn;
-  const differences = hookDifferences(hook, want);
+  const server = properties.Auth ? await issuingServer(ctx.api, properties.Auth, rules.map((r) => r.location.authServerId)) : undefined;
   const attaching = rules.filter(({ rule }) => hookIdOf(rule) !== hookId);
   // From here, forward steps stop early enough for the undo of every rule attached (budget.ts).
   ctx = { ...ctx, api: ctx.forwardFor(attaching.length) };
   const undo = new UndoStack(ctx.log);
   try {
+    let oauth = properties.Auth ? current : undefined;
+    if (toOAuth && properties.Auth && server) {
+      ctx.log({ event: 'auth-switching', hookId, from: 'apiKey', to: properties.Auth.Method });
+      oauth = current && channelFits(current, properties.Auth, tokenUrlOf(ctx.api.orgUrl, server.id)) ? current : await provisionOAuth(ctx, properties.Auth, properties.HookName, server, undo);
+    }
+    const want = desiredHook(properties, previousHeader(previous, previousHeaderOf(hook), rules.map((r) => r.location.ruleId)), oauth);
+    const keyChanged = properties.Auth
+      ? properties.Auth.ClientSecretArn !== old.Auth?.ClientSecretArn
+      : properties.ApiKeyVersion !== old.ApiKeyVersion || properties.ApiKeySecretArn !== old.ApiKeySecretArn;
+    const differences = hookDifferences(hook, want);
     let wrote = false;
     if (differences.length > 0 || keyChanged) {
       const credential = await readCredential(ctx, properties);
+      // What the hook is put back with: the old method's credential when the method changes.
+      const oldCredential = toOAuth || toApiKey ? await readCredential(ctx, old) : credential;
       const before: HookShape = {
         name: hook.name,
         uri: hook.channel.config.uri,
@@ -483,7 +497,7 @@ async function update(
       };
       ctx.log({ event: 'hook-changing', hookId, changes: keyChanged ? [...differences, 'key'] : differences });
       undo.push(`put hook ${hookId} back`, async () => {
-        await ctx.undoApi.replaceInlineHook(hookId, withCredential(before, credential));
+        await ctx.undoApi.replaceInlineHook(hookId, withCredential(before, oldCredential));
       });
       const replaced = await ctx.api.replaceInlineHook(hookId, withCredential(want, credential));
       checkStored(replaced, want, 'replace');
@@ -506,6 +520,7 @@ async function update(
       const restoreTo = await restorable(previousHookFor(recorded, found.location.ruleId));
       await detach(ctx, ctx.api, found.location, found.rule, hookId, restoreTo);
     }
+    if (toApiKey && current) await removeOldOAuth(ctx, properties.HookName, current, old.Auth);
     ctx.log({
       event: 'updated',
       hookId,
@@ -516,6 +531,23 @@ async function update(
     return dataOf(hook, rules, previous);
   } catch (error) {
     return failAfterUndo(undo, explainAccessError(error));
+  }
+}
+
+/**
+ * After the switch back to the API key: the OAuth client, scope, policy and hook key go. Okta already
+ * calls the hook with the key, so a failure here is logged, not thrown: undoing the switch after part
+ * of the client is gone would leave Okta with no way to call the hook.
+ */
+async function removeOldOAuth(ctx: Context, hookName: string, channel: OAuthChannelConfig, auth: OAuthAuthProperty | undefined): Promise<void> {
+  try {
+    await removeOAuth(ctx, hookName, channel, auth);
+  } catch (error) {
+    ctx.log({
+      event: 'oauth-removal-failed',
+      reason: error instanceof Error ? error.message : String(error),
+      action: `okta calls the hook with the API key; delete the OAuth client ${channel.clientId} (and its hook key, scope and access policy) in the okta admin console`,
+    });
   }
 }
 
