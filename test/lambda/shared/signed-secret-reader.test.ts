@@ -98,6 +98,33 @@ describe('SignedSecretReader limits', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it('tries again on a connection dropped without an answer, as one a frozen Lambda kept alive can be', async () => {
+    let requests = 0;
+    const flaky = createServer((request, response) => {
+      requests += 1;
+      if (requests === 1) {
+        request.socket.destroy();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ SecretString: 'k1', VersionId: 'v1', VersionStages: ['AWSCURRENT'] }));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const reader = new SignedSecretReader({ env: { ...sm.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}` } });
+
+    const secret = await reader.getSecret('arn').finally(() => new Promise((resolve) => flaky.close(resolve)));
+
+    expect(secret).toEqual({ value: 'k1', versionId: 'v1', stages: ['AWSCURRENT'] });
+    expect(requests).toBe(2);
+  });
+
+  it('refuses an endpoint that is not an http(s) URL without a query, naming the variable', () => {
+    const build = (endpoint: string) => () => new SignedSecretReader({ env: { ...sm.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint } });
+
+    expect(build('not a url')).toThrow(/AWS_ENDPOINT_URL_SECRETS_MANAGER is not a URL/);
+    expect(build('ftp://127.0.0.1:21')).toThrow(/must be an http or https URL without a query/);
+    expect(build('http://127.0.0.1:4566/?debug=1')).toThrow(/must be an http or https URL without a query/);
+  });
+
   it('names the missing variable when the environment has no credentials', () => {
     const build = () => new SignedSecretReader({ env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'a' } });
 
