@@ -9,6 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { describeIssue } from '../../lambda/shared/config-issues.js';
 import { HOOK_ENV } from '../../lambda/shared/contract.js';
+import { hookSettingsEnvironment } from '../../lambda/shared/hook-settings.js';
 import {
   deadlineFor,
   deadlineProblem,
@@ -37,6 +38,8 @@ export const API_KEY_LENGTH = 64;
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 /** Room for the API key secret's ARN, unknown until deploy. */
 const SECRET_ARN_ALLOWANCE_BYTES = 200;
+/** `HOOK_SETTINGS_SHA256` holds a hex SHA-256. */
+const SHA256_HEX_LENGTH = 64;
 /** The alias Okta calls: provisioned concurrency and the Function URL live on it. */
 export const LIVE_ALIAS = 'live';
 
@@ -206,8 +209,8 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
       logRetention,
       environment: {
         [HOOK_ENV.apiKeySecretArn]: this.apiKeySecret.secretArn,
-        [HOOK_ENV.hookConfig]: JSON.stringify(this.hookConfig),
-        ...(hookAuth ? { [HOOK_ENV.hookAuth]: JSON.stringify(hookAuth) } : {}),
+        // Validated here, so the hook can take them as they are (with their digest) and skip zod at cold start.
+        ...hookSettingsEnvironment(this.hookConfig, hookAuth),
       },
     });
     grantGetSecretValue(this.hookFunction.role, this.apiKeySecret);
@@ -320,7 +323,12 @@ function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: H
   if (parsed.success) {
     const authBytes = auth.type === 'oauth2' ? Buffer.byteLength(HOOK_ENV.hookAuth + JSON.stringify(runtimeHookAuth(props.orgUrl, auth))) : 0;
     const bytes =
-      Buffer.byteLength(HOOK_ENV.hookConfig + JSON.stringify(parsed.data)) + authBytes + HOOK_ENV.apiKeySecretArn.length + SECRET_ARN_ALLOWANCE_BYTES;
+      Buffer.byteLength(HOOK_ENV.hookConfig + JSON.stringify(parsed.data)) +
+      authBytes +
+      HOOK_ENV.apiKeySecretArn.length +
+      SECRET_ARN_ALLOWANCE_BYTES +
+      HOOK_ENV.settingsDigest.length +
+      SHA256_HEX_LENGTH;
     if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES) {
       problems.push(
         `hookConfig takes about ${bytes} bytes of environment variables and Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}: use fewer or shorter rules, or move the logic into the transform`,

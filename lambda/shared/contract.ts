@@ -13,6 +13,8 @@ export const HOOK_ENV = {
   hookConfig: 'HOOK_CONFIG',
   /** How Okta authenticates (`HookAuth` as JSON): unset for the API key, or the OAuth 2.0 issuer, audience and scope. */
   hookAuth: 'HOOK_AUTH',
+  /** SHA-256 of `HOOK_CONFIG` and `HOOK_AUTH` as the construct validated them: the hook trusts them while they match. */
+  settingsDigest: 'HOOK_SETTINGS_SHA256',
 } as const;
 
 /** Environment variables of the rotation function. */

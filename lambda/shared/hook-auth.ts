@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { describeIssues, HookConfigError } from './hook-config.js';
+import { API_KEY_AUTH } from './hook-settings.js';
 
 /**
  * How the hook tells Okta from anyone else (`HOOK_AUTH`): the API key Okta sends in a header (the
@@ -37,8 +38,6 @@ export const HookAuthSchema = z.discriminatedUnion('type', [
 export type HookAuth = z.infer<typeof HookAuthSchema>;
 export type OAuthHookAuth = Extract<HookAuth, { type: 'oauth2' }>;
 
-export const API_KEY_AUTH: HookAuth = { type: 'apiKey' };
-
 /** `HOOK_AUTH` (JSON text) or an object; unset means the API key. Throws `HookConfigError` naming the key. */
 export function parseHookAuth(input: unknown): HookAuth {
   if (input === undefined || input === '') return API_KEY_AUTH;
@@ -53,9 +52,4 @@ export function parseHookAuth(input: unknown): HookAuth {
   const result = HookAuthSchema.safeParse(value);
   if (!result.success) throw new HookConfigError(`invalid hook auth: ${describeIssues(result.error.issues, 'auth')}`);
   return result.data;
-}
-
-/** Whether the hook needs the API key secret. */
-export function acceptsApiKey(auth: HookAuth): boolean {
-  return auth.type === 'apiKey' || auth.acceptApiKey;
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { describeIssue, issuePath } from './config-issues.js';
-import { claimProblem, lifetimeProblem, removalProblem, type TokenKind } from '../token-hook/reserved-claims.js';
+import { claimProblem, lifetimeProblem, removalProblem, tokensOf } from '../token-hook/reserved-claims.js';
 
 /**
  * The hook's configuration: failure mode, deadline, auth header, body cap and the declarative claim
@@ -162,14 +162,6 @@ export function deadlineProblem(deadlineMs: number, timeoutMs: number): string |
   if (deadlineMs <= limit) return undefined;
   return `${deadlineMs} ms leaves the hook less than ${DEADLINE_MARGIN_MS} ms before the ${timeoutMs / 1000} s Lambda timeout: set it to at most ${limit}, or leave it out to follow the timeout`;
 }
-
-/** The tokens a rule target stands for. */
-export function tokensOf(target: TokenTarget): readonly TokenKind[] {
-  return TOKENS_OF[target];
-}
-
-// Read for every setter of every rule on every request: no array built each time.
-const TOKENS_OF: Record<TokenTarget, readonly TokenKind[]> = { access: ['access'], identity: ['identity'], both: ['access', 'identity'] };
 
 export class HookConfigError extends Error {
   override readonly name = 'HookConfigError';

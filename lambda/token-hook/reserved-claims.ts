@@ -3,6 +3,14 @@ export type TokenKind = 'access' | 'identity';
 
 export const TOKEN_KINDS: readonly TokenKind[] = ['access', 'identity'];
 
+/** The tokens a rule target (`token` of a setter or a removal) stands for. */
+export function tokensOf(target: TokenKind | 'both'): readonly TokenKind[] {
+  return TOKENS_OF[target];
+}
+
+// Read for every setter of every rule on every request: no array built each time.
+const TOKENS_OF: Record<TokenKind | 'both', readonly TokenKind[]> = { access: ['access'], identity: ['identity'], both: TOKEN_KINDS };
+
 // Okta's "Reserved claims for Token Hooks" table (contract §2.4): a command touching one of them makes
 // Okta skip the whole patch, so we refuse them before Okta sees them.
 const RESERVED_IN_BOTH = [

@@ -1,7 +1,8 @@
-import { tokensOf, type ClaimRule, type ClaimSetter, type RuleConditions } from '../shared/hook-config.js';
+import type { ClaimRule, ClaimSetter, RuleConditions } from '../shared/hook-config.js';
 import { removeClaim, setClaim, type ChangeSet } from './change-set.js';
 import { jsonValueProblem } from './json-value.js';
 import type { TokenHookRequest } from './request-schema.js';
+import { tokensOf } from './reserved-claims.js';
 import { clientIdOf, decodeComponent, grantedScopesOf, grantTypeOf, policyRuleIdOf, queryParameters, valueAtPointer } from './request-values.js';
 
 /**

@@ -1,5 +1,6 @@
-import { acceptsApiKey, API_KEY_AUTH, type HookAuth } from '../shared/hook-auth.js';
+import type { HookAuth } from '../shared/hook-auth.js';
 import type { HookConfig } from '../shared/hook-config.js';
+import { acceptsApiKey, API_KEY_AUTH } from '../shared/hook-settings.js';
 import type { SecretReader } from '../shared/secret-store.js';
 import { createApiKeyVerifier, systemClock, type ApiKeyVerifier, type Clock, type KeyCheck } from './auth.js';
 import type { BearerRejection } from './bearer-auth.js';

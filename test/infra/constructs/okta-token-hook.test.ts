@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { OktaTokenHook, OktaTokenHookPropsError, type OktaTokenHookProps } from '../../../infra/constructs/okta-token-hook.js';
 import { CUSTOM_RESOURCE_TYPE, HOOK_ENV, HOOK_KEY_ROTATION_EVENT, RegistrarPropertiesSchema, ROTATION_ENV } from '../../../lambda/shared/contract.js';
 import { parseHookConfig } from '../../../lambda/shared/hook-config.js';
+import { settingsDigest } from '../../../lambda/shared/hook-settings.js';
 import { appWithoutBundling } from '../cdk-app.js';
 
 const CREDENTIALS_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:okta/credentials-AbC123';
@@ -103,16 +104,18 @@ describe('OktaTokenHook', () => {
     });
   });
 
-  it('gives the hook its secret ARN and the validated config, never a secret value', () => {
+  it('gives the hook its secret ARN and the validated config with its digest, never a secret value', () => {
     const { template } = built();
     const secret = logicalIdOf(template, 'AWS::SecretsManager::Secret', /^HookApiKey/);
 
     const hook = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
     const variables = Object.values(hook)[0]!['Properties'].Environment.Variables;
 
-    expect(Object.keys(variables).sort()).toEqual([HOOK_ENV.apiKeySecretArn, HOOK_ENV.hookConfig].sort());
+    expect(Object.keys(variables).sort()).toEqual([HOOK_ENV.apiKeySecretArn, HOOK_ENV.hookConfig, HOOK_ENV.settingsDigest].sort());
     expect(variables[HOOK_ENV.apiKeySecretArn]).toEqual({ Ref: secret });
     expect(JSON.parse(variables[HOOK_ENV.hookConfig])).toEqual(parseHookConfig(hookConfig));
+    // The hook trusts what matches the digest: the construct stamps only what it validated.
+    expect(variables[HOOK_ENV.settingsDigest]).toBe(settingsDigest(variables[HOOK_ENV.hookConfig], undefined));
     expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager|"SecretString"/);
   });
 
@@ -132,6 +135,7 @@ describe('OktaTokenHook', () => {
       scope: 'okta-token-hook:invoke',
       acceptApiKey: true,
     });
+    expect(variables[HOOK_ENV.settingsDigest]).toBe(settingsDigest(variables[HOOK_ENV.hookConfig], variables[HOOK_ENV.hookAuth]));
   });
 
   it('rotates the Hook Key on a schedule for private_key_jwt, with the rotation function told the method, and no rotation of the API key', () => {

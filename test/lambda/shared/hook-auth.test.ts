@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsApiKey, parseHookAuth } from '../../../lambda/shared/hook-auth.js';
+import { parseHookAuth } from '../../../lambda/shared/hook-auth.js';
+import { acceptsApiKey } from '../../../lambda/shared/hook-settings.js';
 import { HookConfigError } from '../../../lambda/shared/hook-config.js';
 
 const OAUTH = { type: 'oauth2', issuer: 'https://example.okta.com/oauth2/ausHook', audience: 'api://hook', scope: 'hooks:invoke' };
