@@ -1,4 +1,5 @@
-import type { BuildOptions, Plugin } from 'esbuild';
+import { basename, dirname, extname } from 'node:path';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 
 /**
  * How every Lambda of the project is bundled: one description read by the package build (the prebuilt
@@ -13,8 +14,8 @@ export const LAMBDA_BUNDLING = {
   format: 'esm',
   /**
    * The Node.js 24 runtime ships AWS SDK v3, which the registrar and rotation load from it. The hook
-   * does without the SDK (one signed fetch reads its key): bundling the SDK imports faster than the
-   * runtime's copy, but neither comes near the signed fetch (`npm run bench`, cold start).
+   * does without the SDK (one signed request reads its key): bundling the SDK imports faster than the
+   * runtime's copy, but neither comes near the signed request (`npm run bench`, cold start).
    */
   externalModules: ['@aws-sdk/*'],
   mainFields: ['module', 'main'],
@@ -38,7 +39,23 @@ export interface LocalBundleOptions {
   readonly includeAwsSdk?: boolean;
   /** Leave `./transform.js` out of the bundle, imported from `transform.mjs` beside it. @default false */
   readonly transformBeside?: boolean;
+  /**
+   * Put what is only imported on demand (`await import()`) in chunk files beside the entry, so a cold
+   * start never reads or parses code it does not run. @default false
+   */
+  readonly splitting?: boolean;
+  /**
+   * Every input is an ES module, so no file gets the `require` banner (a `createRequire` per file at
+   * cold start); bundling fails naming the input if a CommonJS one turns up. @default false
+   */
+  readonly esmOnly?: boolean;
 }
+
+/**
+ * The token hook runtime as shipped: its claim logic in `transform.mjs` beside it; zod (needed only when
+ * the settings do not match their digest) and jose (OAuth 2.0 only) in chunks the API key path never loads.
+ */
+export const HOOK_RUNTIME_BUNDLE: LocalBundleOptions = { transformBeside: true, splitting: true, esmOnly: true };
 
 /** Turns the hook handler's `./transform.js` import into an import of `transform.mjs` next to the bundle. */
 const transformBeside: Plugin = {
@@ -50,9 +67,18 @@ const transformBeside: Plugin = {
 
 /** esbuild options equivalent to what CDK runs for `entry`. */
 export function esbuildOptions(entry: string, outfile: string, options: LocalBundleOptions = {}): BuildOptions {
+  const output: BuildOptions = options.splitting
+    ? {
+        outdir: dirname(outfile),
+        entryNames: basename(outfile, extname(outfile)),
+        chunkNames: 'chunk-[hash]',
+        outExtension: { '.js': extname(outfile) },
+        splitting: true,
+      }
+    : { outfile };
   return {
     entryPoints: [entry],
-    outfile,
+    ...output,
     bundle: true,
     platform: 'node',
     target: LAMBDA_BUNDLING.target,
@@ -61,17 +87,24 @@ export function esbuildOptions(entry: string, outfile: string, options: LocalBun
     sourcemap: LAMBDA_BUNDLING.sourceMap,
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     external: options.includeAwsSdk ? [] : [...LAMBDA_BUNDLING.externalModules],
-    banner: { js: LAMBDA_BUNDLING.banner },
+    ...(options.esmOnly ? {} : { banner: { js: LAMBDA_BUNDLING.banner } }),
     logLevel: 'silent',
     ...(options.transformBeside ? { plugins: [transformBeside] } : {}),
   };
 }
 
-/** Bundles `entry` to `outfile` as CDK would; returns the bundle's size in bytes. */
+/** Throws naming the first CommonJS input of an `esmOnly` build of `entry`: it would need the `require` banner. */
+export function checkEsmOnly(entry: string, metafile: Metafile): void {
+  const commonJs = Object.entries(metafile.inputs).find(([, input]) => input.format === 'cjs')?.[0];
+  if (commonJs) throw new Error(`${entry} is bundled without the require banner but imports the CommonJS ${commonJs}: bundle it without esmOnly`);
+}
+
+/** Bundles `entry` to `outfile` (and its chunks beside it) as CDK would; returns the size in bytes of all files written. */
 export async function bundleLocally(entry: string, outfile: string, options: LocalBundleOptions = {}): Promise<number> {
   const { build } = await import('esbuild');
   const result = await build({ ...esbuildOptions(entry, outfile, options), metafile: true });
-  const output = Object.values(result.metafile?.outputs ?? {})[0];
-  if (!output) throw new Error(`esbuild wrote no output for ${entry}`);
-  return output.bytes;
+  const outputs = Object.values(result.metafile?.outputs ?? {});
+  if (outputs.length === 0) throw new Error(`esbuild wrote no output for ${entry}`);
+  if (options.esmOnly && result.metafile) checkEsmOnly(entry, result.metafile);
+  return outputs.reduce((sum, output) => sum + output.bytes, 0);
 }

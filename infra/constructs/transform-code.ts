@@ -1,4 +1,4 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,9 @@ class TransformBundling implements ILocalBundling {
 
   tryBundle(outputDir: string): boolean {
     const esbuild = loadEsbuild(this.transformPath);
-    copyFileSync(join(functionAssetDir('token-hook'), LAMBDA_BUNDLING.outputFile), join(outputDir, LAMBDA_BUNDLING.outputFile));
+    // The runtime and its chunks (code loaded on demand); only its transform module is replaced.
+    const runtime = functionAssetDir('token-hook');
+    for (const file of readdirSync(runtime)) if (file !== HOOK_TRANSFORM_FILE) copyFileSync(join(runtime, file), join(outputDir, file));
     const result = esbuild.buildSync({ ...esbuildOptions(this.transformPath, join(outputDir, HOOK_TRANSFORM_FILE)), metafile: true });
     const exported = Object.values(result.metafile?.outputs ?? {})[0]?.exports ?? [];
     if (!exported.includes(TRANSFORM_EXPORT)) {

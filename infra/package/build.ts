@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transformSync, version as esbuildVersion } from 'esbuild';
-import { esbuildOptions, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING, NO_TRANSFORM_MODULE } from '../bundling.js';
+import { checkEsmOnly, esbuildOptions, HOOK_RUNTIME_BUNDLE, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING, NO_TRANSFORM_MODULE } from '../bundling.js';
 import type { FunctionAsset } from '../constructs/package-assets.js';
 
 /**
@@ -62,8 +62,9 @@ function assetsUpToDate(settings: string): boolean {
 
 /**
  * Bundles into a scratch directory, then moves each file into place only when it changed: a synth or a
- * test reading `assets/` while another run rebuilds it never sees a missing or half-written file. Skipped
- * when no file the last build read or wrote has changed since (every synth runs this).
+ * test reading `assets/` while another run rebuilds it never sees a missing or half-written file. Chunks
+ * of an earlier build (their names carry a hash) go once the new files are in place. Skipped when no
+ * file the last build read or wrote has changed since (every synth runs this).
  */
 async function buildAssets(): Promise<void> {
   const settings = settingsHash();
@@ -77,8 +78,9 @@ async function buildAssets(): Promise<void> {
         const dir = join(scratch, name);
         mkdirSync(dir, { recursive: true });
         // The hook's claim logic is a file of its own: a consumer's transform replaces it at synth.
-        const options = esbuildOptions(root(entry), join(dir, LAMBDA_BUNDLING.outputFile), { transformBeside: name === 'token-hook' });
-        const { metafile } = await build({ ...options, absWorkingDir: ROOT, metafile: true });
+        const bundling = name === 'token-hook' ? HOOK_RUNTIME_BUNDLE : {};
+        const { metafile } = await build({ ...esbuildOptions(root(entry), join(dir, LAMBDA_BUNDLING.outputFile), bundling), absWorkingDir: ROOT, metafile: true });
+        if (bundling.esmOnly) checkEsmOnly(entry, metafile);
         for (const input of Object.keys(metafile.inputs)) read.add(input);
         if (name === 'token-hook') writeFileSync(join(dir, HOOK_TRANSFORM_FILE), NO_TRANSFORM_MODULE);
       }),
@@ -90,6 +92,9 @@ async function buildAssets(): Promise<void> {
       if (existsSync(root(target)) && readFileSync(root(target)).equals(readFileSync(file))) continue;
       mkdirSync(dirname(root(target)), { recursive: true });
       renameSync(file, root(target));
+    }
+    for (const name of Object.keys(ENTRIES)) {
+      for (const file of filesUnder(root(join('assets', name)))) if (!written.includes(relative(ROOT, file))) rmSync(file);
     }
     const files: Record<string, string> = {};
     for (const path of [...read, ...written]) {

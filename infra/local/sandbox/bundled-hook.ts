@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HOOK_ENV } from '../../../lambda/shared/contract.js';
 import type { HookConfig } from '../../../lambda/shared/hook-config.js';
+import { hookSettingsEnvironment } from '../../../lambda/shared/hook-settings.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../../lambda/token-hook/function-url.js';
-import { bundleLocally, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING } from '../../bundling.js';
+import { bundleLocally, HOOK_RUNTIME_BUNDLE, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING } from '../../bundling.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HOOK_ENTRY = join(REPO_ROOT, 'lambda/token-hook/handler.ts');
@@ -52,14 +53,14 @@ export async function loadBundledHook(options: { apiKeySecretArn: string; config
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, LAMBDA_BUNDLING.outputFile);
   try {
-    // Two files, as the construct deploys them: the hook, and the transform beside it.
+    // As the construct deploys them: the runtime with its chunks, and the transform beside it.
     const [hookBytes, transformBytes] = await Promise.all([
-      bundleLocally(HOOK_ENTRY, outfile, { transformBeside: true }),
+      bundleLocally(HOOK_ENTRY, outfile, HOOK_RUNTIME_BUNDLE),
       bundleLocally(options.transform ?? REPO_TRANSFORM, join(dir, HOOK_TRANSFORM_FILE)),
     ]);
     const bytes = hookBytes + transformBytes;
     process.env[HOOK_ENV.apiKeySecretArn] = options.apiKeySecretArn;
-    process.env[HOOK_ENV.hookConfig] = JSON.stringify(options.config);
+    Object.assign(process.env, hookSettingsEnvironment(options.config));
     const module = (await import(pathToFileURL(outfile).href)) as Pick<BundledHook, 'handler'>;
     return { handler: module.handler, bytes, dispose: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {

@@ -1,19 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { esbuildOptions } from '../../../infra/bundling.js';
+import { bundleLocally, HOOK_RUNTIME_BUNDLE, HOOK_TRANSFORM_FILE, NO_TRANSFORM_MODULE } from '../../../infra/bundling.js';
 import { HOOK_ENV } from '../../../lambda/shared/contract.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../../lambda/token-hook/function-url.js';
 import { loadFixture } from '../../support/fixtures.js';
 
-// The hook as deployed (the esbuild bundle of the Lambda entry) in OAuth 2.0 mode: jose loaded on
-// demand inside the bundle, the JWKS read during init, no API key secret at all.
+// The hook as deployed (the Lambda entry bundled as the package ships it) in OAuth 2.0 mode: jose loaded
+// on demand from its chunk, the JWKS read during init, no API key secret at all.
 let handler: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
 let jwksServer: Server;
 let privateKey: CryptoKey;
@@ -32,7 +31,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/oauth2/ausHookIssuer0000g3`;
   const outfile = join(outdir, 'index.mjs');
-  await build(esbuildOptions(new URL('../../../lambda/token-hook/handler.ts', import.meta.url).pathname, outfile));
+  await bundleLocally(new URL('../../../lambda/token-hook/handler.ts', import.meta.url).pathname, outfile, HOOK_RUNTIME_BUNDLE);
+  writeFileSync(join(outdir, HOOK_TRANSFORM_FILE), NO_TRANSFORM_MODULE);
   vi.stubEnv(HOOK_ENV.apiKeySecretArn, '');
   vi.stubEnv(HOOK_ENV.hookConfig, JSON.stringify({ rules: [{ name: 'tier', set: [{ claim: 'tier', token: 'access', value: 'gold' }] }] }));
   vi.stubEnv(HOOK_ENV.hookAuth, JSON.stringify({ type: 'oauth2', issuer, audience: 'api://token-hook', scope: 'hooks:invoke' }));
