@@ -1,65 +1,47 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { format } from 'node:util';
+import { lambdaConsoleOn, type LambdaConsole } from './lambda-console.js';
 
-/**
- * What a `console` call costs inside Lambda with `loggingFormat: JSON`, emulated: the Node.js runtime
- * (aws-lambda-nodejs-runtime-interface-client, `logging/formatter.ts` and `telemetry-logger.ts`)
- * replaces `console.*` with a function that builds `{timestamp, level, requestId, message}`,
- * stringifies it through a replacer that expands errors, and writes a 16-byte frame header and the
- * line to the telemetry pipe with two `fs.writeSync` calls. Here the same two writes go to a pipe
- * that another process drains, as the Lambda telemetry agent does.
- */
+export type { LambdaConsole } from './lambda-console.js';
 
-const LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' } as const;
-type Method = keyof typeof LEVELS;
-
-export interface LambdaConsole {
-  /** Lines written so far. */
-  readonly lines: () => number;
-  /** Gives `console` back and closes the descriptor. */
-  restore(): void;
+/** A FIFO that another process drains, as the Lambda telemetry agent drains the runtime's log pipe. */
+export interface TelemetryPipe {
+  readonly path: string;
+  /** A write end held open here: processes that open and close the FIFO in turn never end the drain. */
+  readonly fd: number;
+  close(): void;
 }
 
-// The runtime stringifies every line through a replacer that expands errors: it is called for each value.
-const errorReplacer = (_key: string, value: unknown): unknown =>
-  value instanceof Error ? { errorType: value.constructor?.name ?? 'UnknownError', errorMessage: value.message, stackTrace: value.stack?.split('\n'), ...value } : value;
-
-/** Replaces `console.*` as the Lambda runtime does, writing frames to a pipe drained by `cat`. */
-export function installLambdaConsole(requestId = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef'): LambdaConsole {
+export function openTelemetryPipe(): TelemetryPipe {
   const dir = mkdtempSync(join(tmpdir(), 'okta-token-hook-bench-'));
-  const fifo = join(dir, 'telemetry');
-  execFileSync('mkfifo', [fifo]);
-  const drain = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const path = join(dir, 'telemetry');
+  execFileSync('mkfifo', [path]);
+  const drain = spawn('cat', [path], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Opening a FIFO for writing waits for its reader: `cat` opens it as it starts.
-  const fd = openSync(fifo, 'w');
-  const header = Buffer.alloc(16);
-  const saved = Object.fromEntries(Object.keys(LEVELS).map((name) => [name, console[name as Method]]));
-  let lines = 0;
-  for (const [name, level] of Object.entries(LEVELS)) {
-    console[name as Method] = (message?: unknown, ...params: unknown[]) => {
-      const now = new Date();
-      const result: Record<string, unknown> = { timestamp: now.toISOString(), level, requestId };
-      result['message'] = params.length === 0 ? message : format(message, ...params);
-      const line = Buffer.from(JSON.stringify(result, errorReplacer), 'utf8');
-      header.writeUInt32BE(0xa55a0002, 0);
-      header.writeInt32BE(line.length, 4);
-      header.writeBigInt64BE(BigInt(now.valueOf()) * 1000n, 8);
-      writeSync(fd, header);
-      writeSync(fd, line);
-      lines += 1;
-    };
-  }
+  const fd = openSync(path, 'w');
   return {
-    lines: () => lines,
-    restore() {
-      Object.assign(console, saved);
-      // Closing the write end ends `cat` (end of file).
+    path,
+    fd,
+    close() {
+      // Closing the last write end ends `cat` (end of file).
       closeSync(fd);
       drain.unref();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Replaces `console.*` as the Lambda runtime does (lambda-console.ts), writing frames to a pipe drained by `cat`. */
+export function installLambdaConsole(requestId?: string): LambdaConsole {
+  const pipe = openTelemetryPipe();
+  const lambdaConsole = lambdaConsoleOn(pipe.fd, requestId);
+  return {
+    lines: lambdaConsole.lines,
+    restore() {
+      lambdaConsole.restore();
+      pipe.close();
     },
   };
 }
