@@ -78,7 +78,13 @@ export const MonitoringSchema = z.strictObject({
 
 /** How Okta authenticates to the hook (`OktaHookAuthProps`): the API key, or OAuth 2.0. */
 export const AuthSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('apiKey') }),
+  z.strictObject({
+    type: z.literal('apiKey'),
+    // While moving back from OAuth 2.0: the hook still takes the issuer's tokens, Okta sends the key.
+    acceptOAuth2: z
+      .strictObject({ authorizationServer: z.string().min(1), scope: z.string().min(1), audience: z.string().min(1) })
+      .optional(),
+  }),
   z.strictObject({
     type: z.literal('oauth2'),
     method: z.enum(['client_secret_post', 'private_key_jwt']),
@@ -178,7 +184,8 @@ const FIXES: Record<string, string> = {
   method: 'set private_key_jwt (Okta signs with a Hook Key, no shared secret) or client_secret_post',
   audience: "set the audience of the issuing server's tokens, e.g. api://okta-token-hook",
   scope: 'set a custom scope of the issuing server, e.g. okta-token-hook:invoke',
-  acceptApiKey: 'set true while moving between apiKey and oauth2, false otherwise',
+  acceptApiKey: 'set true for the deploy that moves from apiKey to oauth2 (the hook takes both while Okta switches), then remove it',
+  acceptOAuth2: 'set {"authorizationServer", "scope", "audience"} of the oauth2 auth you are leaving, for the deploy that moves back to apiKey, then remove it',
   enabled: 'set true or false',
   scheduleDays: 'set whole days between key rotations, 1 to 1000',
 };

@@ -6,7 +6,15 @@ import { SCOPE_TOKEN, type HookAuth } from '../lambda/shared/hook-auth.js';
  * client credentials grant and sends it as a bearer token.
  */
 export type OktaHookAuthProps =
-  | { readonly type: 'apiKey' }
+  | {
+      readonly type: 'apiKey';
+      /**
+       * Also accept OAuth 2.0 tokens of this issuer, for the deploy that moves back from `oauth2`: the hook
+       * takes both while Okta's channel switches back to the key. Remove it on the next deploy.
+       * @default - the API key only
+       */
+      readonly acceptOAuth2?: { readonly authorizationServer: string; readonly scope: string; readonly audience: string };
+    }
   | {
       readonly type: 'oauth2';
       /** `private_key_jwt`: Okta signs with a Hook Key, no shared secret; `client_secret_post`: Okta holds a client secret. */
@@ -38,7 +46,11 @@ const DEFAULT_SERVER_AUDIENCE = 'api://default';
  * not the default, a server named rather than given by id) is left to the deploy.
  */
 export function hookAuthProblems(auth: OktaHookAuthProps, targetServers: readonly string[], authHeader: string, prefix = 'auth'): string[] {
-  if (auth.type === 'apiKey') return [];
+  if (auth.type === 'apiKey') {
+    if (!auth.acceptOAuth2) return [];
+    // The issuer is checked as it was for oauth2; tokens and the key share the Authorization header.
+    return hookAuthProblems({ type: 'oauth2', method: 'private_key_jwt', ...auth.acceptOAuth2, acceptApiKey: true }, targetServers, authHeader, `${prefix}.acceptOAuth2`);
+  }
   const problems: string[] = [];
   const server = auth.authorizationServer;
   if (!SERVER_ID.test(server)) {
@@ -59,16 +71,16 @@ export function hookAuthProblems(auth: OktaHookAuthProps, targetServers: readonl
   if (authHeader !== 'authorization') {
     problems.push(`${prefix}: Okta sends OAuth 2.0 tokens in the Authorization header, but hook.authHeader is '${authHeader}': remove hook.authHeader or set it to Authorization`);
   }
-  // Until the registrar provisions the OAuth client and switches Okta's channel, Okta keeps sending the key.
-  if (!auth.acceptApiKey) {
-    problems.push(`${prefix}.acceptApiKey: the registrar does not switch Okta's channel to OAuth 2.0 yet, so Okta still sends the API key: set acceptApiKey true for now`);
-  }
   return problems;
 }
 
 /** What the hook function receives as `HOOK_AUTH`; undefined for the API key (the variable stays unset). */
 export function runtimeHookAuth(orgUrl: string, auth: OktaHookAuthProps): HookAuth | undefined {
-  if (auth.type === 'apiKey') return undefined;
+  if (auth.type === 'apiKey') {
+    if (!auth.acceptOAuth2) return undefined;
+    const { authorizationServer, audience, scope } = auth.acceptOAuth2;
+    return { type: 'oauth2', issuer: `${orgUrl.replace(/\/$/, '')}/oauth2/${authorizationServer}`, audience, scope, acceptApiKey: true };
+  }
   return {
     type: 'oauth2',
     issuer: `${orgUrl.replace(/\/$/, '')}/oauth2/${auth.authorizationServer}`,

@@ -321,7 +321,8 @@ function validate(props: OktaTokenHookProps, timeout: Duration): { hookConfig: H
   const auth = props.auth ?? API_KEY_AUTH_PROPS;
   if (parsed.success) problems.push(...hookAuthProblems(auth, targetList(props).map((t) => t.authorizationServer), parsed.data.authHeader));
   if (parsed.success) {
-    const authBytes = auth.type === 'oauth2' ? Buffer.byteLength(HOOK_ENV.hookAuth + JSON.stringify(runtimeHookAuth(props.orgUrl, auth))) : 0;
+    const runtime = runtimeHookAuth(props.orgUrl, auth);
+    const authBytes = runtime ? Buffer.byteLength(HOOK_ENV.hookAuth + JSON.stringify(runtime)) : 0;
     const bytes =
       Buffer.byteLength(HOOK_ENV.hookConfig + JSON.stringify(parsed.data)) +
       authBytes +

@@ -291,6 +291,16 @@ describe('loadEnvironment auth', () => {
     expect(loadEnvironment(contextWith({ prod: minimal }), 'prod').auth).toEqual({ type: 'apiKey' });
   });
 
+  it('takes the API key with acceptOAuth2 for the way back, its issuer checked like oauth2 under its own key', () => {
+    const back = { type: 'apiKey', acceptOAuth2: { authorizationServer: 'ausHookIssuer0000g3', scope: 'okta-token-hook:invoke', audience: 'api://okta-token-hook' } };
+    const target = { ...minimal.target, authorizationServer: 'ausHookIssuer0000g3' };
+
+    expect(loadEnvironment(contextWith({ prod: { ...minimal, auth: back } }), 'prod').auth).toEqual(back);
+    expect(problemsOf({ ...minimal, target, auth: back })).toEqual([
+      expect.stringContaining("environments.prod.auth.acceptOAuth2.authorizationServer: 'ausHookIssuer0000g3' is also the server whose rule calls the hook"),
+    ]);
+  });
+
   it('takes OAuth 2.0 from another authorization server than the target', () => {
     const environment = loadEnvironment(contextWith({ prod: { ...minimal, auth: oauth } }), 'prod');
 
@@ -317,9 +327,9 @@ describe('loadEnvironment auth', () => {
     ]);
   });
 
-  it('asks to keep the API key while the registrar does not switch the channel', () => {
-    const problems = problemsOf({ ...minimal, auth: { ...oauth, acceptApiKey: false } });
+  it('takes OAuth 2.0 without the API key: the registrar switches the channel', () => {
+    const environment = loadEnvironment(contextWith({ prod: { ...minimal, auth: { ...oauth, acceptApiKey: false } } }), 'prod');
 
-    expect(problems).toEqual([expect.stringContaining('auth.acceptApiKey: the registrar does not switch')]);
+    expect(environment.auth).toMatchObject({ type: 'oauth2', acceptApiKey: false });
   });
 });

@@ -156,6 +156,27 @@ describe('OktaTokenHook', () => {
     expect(Object.values(rule)[0]!['DependsOn']).toEqual(expect.arrayContaining([stack.getLogicalId(hook.registration.resource.node.defaultChild as CfnResource)]));
   });
 
+  it('gives the hook both the API key and the issuer while moving back to the key (acceptOAuth2), and rotates the key', () => {
+    const { template } = build({
+      hookConfig: { ...hookConfig, authHeader: 'Authorization' },
+      auth: { type: 'apiKey', acceptOAuth2: { authorizationServer: 'ausHookIssuer0000g3', scope: 'okta-token-hook:invoke', audience: 'api://okta-token-hook' } },
+    });
+
+    const hook = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+    const variables = Object.values(hook)[0]!['Properties'].Environment.Variables;
+    expect(JSON.parse(variables[HOOK_ENV.hookAuth])).toEqual({
+      type: 'oauth2',
+      issuer: 'https://acme.okta.com/oauth2/ausHookIssuer0000g3',
+      audience: 'api://okta-token-hook',
+      scope: 'okta-token-hook:invoke',
+      acceptApiKey: true,
+    });
+    expect(variables[HOOK_ENV.apiKeySecretArn]).toBeDefined();
+    template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+    const registration = Object.values(template.findResources(CUSTOM_RESOURCE_TYPE))[0]!['Properties'];
+    expect(registration.Auth).toBeUndefined();
+  });
+
   it("refuses OAuth 2.0 tokens issued by the target's own server, explaining the loop, with every other problem", () => {
     const build_ = () =>
       build({ auth: { type: 'oauth2', method: 'client_secret_post', authorizationServer: 'default', scope: 'openid', audience: 'api://other', acceptApiKey: true } });
