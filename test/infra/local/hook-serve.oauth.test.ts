@@ -198,6 +198,58 @@ describe('hook:serve in OAuth 2.0 mode behind the Okta simulator', () => {
     expect(minted.access.claims.caller).toBe('service');
     expect(logs.at(-1)).toMatchObject({ outcome: 'patched', status: 200 });
   });
+
+  it("refuses a token signed with a key the issuer removed after rotating its keys, once it has learnt the new set", async () => {
+    const partner = SEED.partnerServer.id;
+    const app = await manage('POST', '/api/v1/apps', {
+      name: 'oidc_client',
+      label: 'Token hook caller (secret)',
+      signOnMode: 'OPENID_CONNECT',
+      credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_post' } },
+      settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'] } },
+    });
+    const policy = await manage('POST', `/api/v1/authorizationServers/${partner}/policies`, {
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name: 'Token hook caller (secret)',
+      description: 'Okta calling the token hook',
+      priority: 1,
+      conditions: { clients: { include: [app.id] } },
+    });
+    await manage('POST', `/api/v1/authorizationServers/${partner}/policies/${policy.id}/rules`, {
+      name: 'Hook tokens',
+      type: 'RESOURCE_ACCESS',
+      conditions: { people: { groups: { include: ['EVERYONE'] } }, grantTypes: { include: ['client_credentials'] }, scopes: { include: [SCOPE] } },
+    });
+    const issuer = `${sim.url}/oauth2/${partner}`;
+    const token = async () => {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: app.id, client_secret: app.credentials.oauthClient.client_secret, scope: SCOPE });
+      const answer = (await (await fetch(`${issuer}/v1/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+      return answer.access_token;
+    };
+    const rotating = await serveHook({ auth: { type: 'oauth2', issuer, audience: SEED.partnerServer.audience, scope: SCOPE, acceptApiKey: false }, jwksRefetchIntervalMs: 0, log: (line) => logs.push(line) });
+    const post = async (bearer: string) => {
+      const response = await fetch(rotating.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(loadFixture('token-hook', 'client-credentials')) });
+      await response.text();
+      return { status: response.status, log: logs.at(-1)! };
+    };
+    try {
+      const signedBefore = await token();
+      const accepted = await post(signedBefore);
+      // Okta publishes the active key and the one before it: two rotations take the first key out of the set.
+      await manage('POST', `/api/v1/authorizationServers/${partner}/credentials/lifecycle/keyRotate`, { use: 'sig' });
+      await manage('POST', `/api/v1/authorizationServers/${partner}/credentials/lifecycle/keyRotate`, { use: 'sig' });
+
+      const signedAfter = await post(await token());
+      const withRemovedKey = await post(signedBefore);
+
+      expect(accepted.status).toBe(200);
+      expect(signedAfter.status).toBe(200);
+      expect(withRemovedKey.status).toBe(401);
+      expect(withRemovedKey.log.error).toBe('HookRequestError: the bearer token failed the unknown-key check');
+    } finally {
+      await rotating.close();
+    }
+  });
 });
 
 /** An RFC 7519 unsecured JWT: `alg: none`, empty signature. */
