@@ -10,7 +10,8 @@ import { DeadlineExceededError, errorToResponse, HookRequestError } from './erro
 import { decide, noTransform, type Decision, type Transform } from './evaluate.js';
 import { headerOf, JSON_HEADERS, jsonResult, type FunctionUrlEvent, type FunctionUrlResult } from './function-url.js';
 import { consoleLogger, HOOK_LOG_MESSAGE, type HookLogger, type HookLogLine } from './log.js';
-import { parseTokenHookRequest, type TokenHookRequest } from './request-schema.js';
+import { isTokenHookRequest } from './request-check.js';
+import type { TokenHookRequest } from './request-schema.js';
 import { isVerificationRequest } from './verification.js';
 
 /**
@@ -80,7 +81,9 @@ function eventIdOf(json: unknown): string | undefined {
   return typeof eventId === 'string' ? eventId.slice(0, 128) : undefined;
 }
 
-function validateRequest(json: unknown): TokenHookRequest {
+/** Why a request is refused, in zod's words: zod is loaded for refused requests only, never at cold start. */
+async function refuse(json: unknown): Promise<TokenHookRequest> {
+  const { parseTokenHookRequest } = await import('./request-schema.js');
   const parsed = parseTokenHookRequest(json);
   if (!parsed.ok) throw new HookRequestError(400, 'the body is not an Okta token hook request', { details: parsed.problems });
   return parsed.request;
@@ -129,7 +132,7 @@ export function createTokenHook(options: TokenHookOptions): TokenHook {
       }
       const json = parseJson(body);
       eventId = eventIdOf(json);
-      const request = validateRequest(json);
+      const request = isTokenHookRequest(json) ? json : await refuse(json);
       const decided = decide(request, config, transform);
       const decision = decided instanceof Promise ? await withDeadline(decided, config.deadlineMs) : decided;
       result = answer(decision);

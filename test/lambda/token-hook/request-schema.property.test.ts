@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isTokenHookRequest, parseTokenHookRequest, TokenHookRequestSchema } from '../../../lambda/token-hook/request-schema.js';
+import { isTokenHookRequest } from '../../../lambda/token-hook/request-check.js';
+import { parseTokenHookRequest, TokenHookRequestSchema } from '../../../lambda/token-hook/request-schema.js';
 import { loadFixture } from '../../support/fixtures.js';
 import { specExample } from '../../support/okta-spec.js';
 
