@@ -74,6 +74,11 @@ export function hookAuthProblems(auth: OktaHookAuthProps, targetServers: readonl
   return problems;
 }
 
+/** Whether the hook takes the API key (and so needs its secret): always with `apiKey`, with OAuth 2.0 only during a migration. */
+export function acceptsApiKeyProps(auth: OktaHookAuthProps): boolean {
+  return auth.type === 'apiKey' || (auth.acceptApiKey ?? false);
+}
+
 /** What the hook function receives as `HOOK_AUTH`; undefined for the API key (the variable stays unset). */
 export function runtimeHookAuth(orgUrl: string, auth: OktaHookAuthProps): HookAuth | undefined {
   if (auth.type === 'apiKey') {

@@ -73,10 +73,12 @@ export class OktaTokenHookStack extends Stack {
       ]),
       description: 'authorizationServerId/policyId/ruleId the hook is attached to',
     });
-    new CfnOutput(this, 'ApiKeySecretArn', {
-      value: this.hook.apiKeySecret.secretArn,
-      description: 'The secret holding the key Okta sends',
-    });
+    if (this.hook.apiKeySecret) {
+      new CfnOutput(this, 'ApiKeySecretArn', {
+        value: this.hook.apiKeySecret.secretArn,
+        description: 'The secret holding the key Okta sends',
+      });
+    }
     new CfnOutput(this, 'HookLogGroup', {
       value: this.hook.hookFunction.logGroup.logGroupName,
       description: 'The hook function logs: aws logs tail <name> --follow',

@@ -13,6 +13,7 @@ import {
 import { functionAssetDir } from './package-assets.js';
 import type { PolicyRulesTargetProps } from '../targets.js';
 import { targetProperties } from '../targets.js';
+import type { OktaHookAuthProps } from '../hook-auth.js';
 import { ProjectFunction } from './project-function.js';
 import { grantGetSecretValue } from './secret-access.js';
 
@@ -35,8 +36,12 @@ export interface HookRegistrationProps {
   readonly orgUrl: string;
   /** The secret holding the Okta management credentials (SSWS token or service app). */
   readonly credentialsSecret: secretsmanager.ISecret;
-  /** The secret holding the key Okta sends to the hook. */
-  readonly apiKeySecret: secretsmanager.ISecret;
+  /** The secret holding the key Okta sends to the hook; none when Okta authenticates with OAuth 2.0. */
+  readonly apiKeySecret?: secretsmanager.ISecret;
+  /** client_secret_post: the secret the registrar stores Okta's client secret in. */
+  readonly clientSecret?: secretsmanager.ISecret;
+  /** How Okta authenticates to the hook; with OAuth 2.0 the registrar provisions the client, scope, policy and hook key. */
+  readonly auth: OktaHookAuthProps;
   readonly hookName: string;
   readonly hookUrl: string;
   /** The header Okta puts the key in; the hook must read the same one. */
@@ -78,7 +83,16 @@ export class HookRegistration extends Construct {
       logRetention: props.logRetention,
     });
     grantGetSecretValue(this.registrar.role, props.credentialsSecret);
-    grantGetSecretValue(this.registrar.role, props.apiKeySecret);
+    if (props.apiKeySecret) grantGetSecretValue(this.registrar.role, props.apiKeySecret);
+    if (props.clientSecret) {
+      grantGetSecretValue(this.registrar.role, props.clientSecret);
+      // Okta shows a new client's secret once: the registrar puts it here.
+      iam.Grant.addToPrincipal({
+        grantee: this.registrar.role,
+        actions: ['secretsmanager:PutSecretValue'],
+        resourceArns: [props.clientSecret.secretFullArn ?? `${props.clientSecret.secretArn}-??????`],
+      });
+    }
 
     const frameworkLogs = new logs.LogGroup(this, 'ProviderLogs', {
       retention: props.logRetention,
@@ -110,8 +124,20 @@ export class HookRegistration extends Construct {
     const properties: RegistrarPropertiesInput = {
       OrgUrl: props.orgUrl,
       CredentialsSecretArn: props.credentialsSecret.secretArn,
-      ApiKeySecretArn: props.apiKeySecret.secretArn,
+      ...(props.apiKeySecret ? { ApiKeySecretArn: props.apiKeySecret.secretArn } : {}),
       ApiKeyVersion: props.apiKeyVersion,
+      ...(props.auth.type === 'oauth2'
+        ? {
+            Auth: {
+              Type: 'oauth2',
+              Method: props.auth.method,
+              AuthorizationServer: props.auth.authorizationServer,
+              Scope: props.auth.scope,
+              Audience: props.auth.audience,
+              ...(props.clientSecret ? { ClientSecretArn: props.clientSecret.secretArn } : {}),
+            },
+          }
+        : {}),
       HookName: props.hookName,
       HookUrl: props.hookUrl,
       AuthHeader: props.authHeader,

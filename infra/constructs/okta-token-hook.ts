@@ -23,7 +23,7 @@ import { DEFAULT_P99_DURATION_THRESHOLD, HookAlarms, monitoringProblems, OKTA_HO
 import { defaultReservedConcurrency } from './hook-ceiling.js';
 import { dashboardNameFor, HookDashboard } from './hook-dashboard.js';
 import { HookOutcomeMetrics, outcomeNamespace } from './hook-outcomes.js';
-import { API_KEY_AUTH_PROPS, hookAuthProblems, runtimeHookAuth, type OktaHookAuthProps } from '../hook-auth.js';
+import { acceptsApiKeyProps, API_KEY_AUTH_PROPS, hookAuthProblems, runtimeHookAuth, type OktaHookAuthProps } from '../hook-auth.js';
 import { targetList, targetProblems } from '../targets.js';
 import { HookRegistration, type HookTargetProps, type HookTargetsEntry } from './hook-registration.js';
 import { DEFAULT_FUNCTION_MEMORY_MB, ProjectFunction } from './project-function.js';
@@ -166,8 +166,16 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
   readonly functionUrl: lambda.FunctionUrl;
   /** The hook's URL as registered with Okta. */
   readonly url: string;
-  /** The key Okta sends in `hookConfig.authHeader`; rotation hangs off this secret. */
-  readonly apiKeySecret: secretsmanager.Secret;
+  /**
+   * The key Okta sends in `hookConfig.authHeader`; rotation hangs off this secret. Undefined with OAuth
+   * 2.0 unless `auth.acceptApiKey` keeps the key during a migration: no shared secret exists then.
+   */
+  readonly apiKeySecret: secretsmanager.Secret | undefined;
+  /**
+   * OAuth 2.0 with client_secret_post: the secret the registrar keeps Okta's client secret in (Okta
+   * generates it; it is never a property, an output or an environment variable). Undefined otherwise.
+   */
+  readonly clientSecret: secretsmanager.Secret | undefined;
   readonly credentialsSecret: secretsmanager.ISecret;
   readonly registration: HookRegistration;
   readonly alarms: HookAlarms;
@@ -187,16 +195,26 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
     // Before super: invalid props leave nothing half-built in the tree.
     const { hookConfig, reservedConcurrency } = validate(props, timeout);
     super(scope, id);
-    const hookAuth = runtimeHookAuth(props.orgUrl, props.auth ?? API_KEY_AUTH_PROPS);
+    const auth = props.auth ?? API_KEY_AUTH_PROPS;
+    const hookAuth = runtimeHookAuth(props.orgUrl, auth);
     this.hookConfig = hookConfig;
     this.reservedConcurrency = reservedConcurrency;
     const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
 
-    this.apiKeySecret = new secretsmanager.Secret(this, 'ApiKey', {
-      description: `Key Okta sends to the token hook ${props.hookName}`,
-      generateSecretString: { passwordLength: API_KEY_LENGTH, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.apiKeySecret = acceptsApiKeyProps(auth)
+      ? new secretsmanager.Secret(this, 'ApiKey', {
+          description: `Key Okta sends to the token hook ${props.hookName}`,
+          generateSecretString: { passwordLength: API_KEY_LENGTH, excludePunctuation: true, includeSpace: false },
+          removalPolicy: RemovalPolicy.DESTROY,
+        })
+      : undefined;
+    this.clientSecret =
+      auth.type === 'oauth2' && auth.method === 'client_secret_post'
+        ? new secretsmanager.Secret(this, 'ClientSecret', {
+            description: `Okta's client secret for the OAuth client of the token hook ${props.hookName} (the registrar stores it)`,
+            removalPolicy: RemovalPolicy.DESTROY,
+          })
+        : undefined;
     this.credentialsSecret = props.credentialsSecret;
 
     this.hookFunction = new ProjectFunction(this, 'Hook', {
@@ -208,12 +226,12 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
       reservedConcurrentExecutions: reservedConcurrency,
       logRetention,
       environment: {
-        [HOOK_ENV.apiKeySecretArn]: this.apiKeySecret.secretArn,
+        ...(this.apiKeySecret ? { [HOOK_ENV.apiKeySecretArn]: this.apiKeySecret.secretArn } : {}),
         // Validated here, so the hook can take them as they are (with their digest) and skip zod at cold start.
         ...hookSettingsEnvironment(this.hookConfig, hookAuth),
       },
     });
-    grantGetSecretValue(this.hookFunction.role, this.apiKeySecret);
+    if (this.apiKeySecret) grantGetSecretValue(this.hookFunction.role, this.apiKeySecret);
     this.function = this.hookFunction.function;
     this.grantPrincipal = this.hookFunction.role;
 
@@ -225,7 +243,7 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
     this.functionUrl = this.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     this.url = this.functionUrl.url;
     const publicUrlReason =
-      'Okta cannot sign requests (no SigV4), so the Function URL has auth type NONE; the hook answers 401 to every call without the API key (constant-time compare) before parsing the body.';
+      'Okta cannot sign requests (no SigV4), so the Function URL has auth type NONE; the hook answers 401 to every call without the API key (constant-time compare) or a valid OAuth 2.0 access token before parsing the body.';
     for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
       Validations.of(this.alias).acknowledge({ id: `${pack}-LambdaFunctionPublicAccessProhibited`, reason: publicUrlReason });
     }
@@ -233,7 +251,9 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
     this.registration = new HookRegistration(this, 'Registration', {
       orgUrl: props.orgUrl,
       credentialsSecret: props.credentialsSecret,
-      apiKeySecret: this.apiKeySecret,
+      ...(this.apiKeySecret ? { apiKeySecret: this.apiKeySecret } : {}),
+      ...(this.clientSecret ? { clientSecret: this.clientSecret } : {}),
+      auth,
       hookName: props.hookName,
       hookUrl: this.url,
       authHeader: this.hookConfig.authHeader,
@@ -273,11 +293,13 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
         })
       : undefined;
 
-    const auth = props.auth ?? API_KEY_AUTH_PROPS;
     const rotationEnabled = props.rotation?.enabled ?? true;
-    if (rotationEnabled && auth.type === 'apiKey') {
+    // What Okta authenticates with: the API key, or the client secret (client_secret_post).
+    const rotated = auth.type === 'apiKey' ? this.apiKeySecret : this.clientSecret;
+    if (rotationEnabled && rotated) {
       const rotation = new ApiKeyRotation(this, 'Rotation', {
-        apiKeySecret: this.apiKeySecret,
+        apiKeySecret: rotated,
+        ...(rotated === this.clientSecret ? { authMethod: 'client_secret_post' as const } : {}),
         credentialsSecret: props.credentialsSecret,
         hookName: props.hookName,
         schedule: props.rotation?.schedule,
@@ -298,18 +320,19 @@ export class OktaTokenHook extends Construct implements iam.IGrantable {
     } else {
       this.rotation = undefined;
     }
-    if (!(this.rotation instanceof ApiKeyRotation)) {
-      Validations.of(this.apiKeySecret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: rotationEnabled
-          ? 'Okta authenticates with OAuth 2.0: the API key is kept only while the hook also accepts it (acceptApiKey, during a migration), and is not rotated.'
-          : 'Rotation is turned off for this environment (rotation.enabled false): the key changes only when the secret is replaced.',
-      });
+    const unrotated = !rotationEnabled
+      ? 'Rotation is turned off for this environment (rotation.enabled false): the value changes only when the secret is replaced.'
+      : 'Okta authenticates with OAuth 2.0: the API key is kept only while the hook also accepts it (acceptApiKey, during a migration), and is not rotated.';
+    for (const secret of [this.apiKeySecret, this.clientSecret]) {
+      if (secret && !(this.rotation instanceof ApiKeyRotation && secret === rotated)) {
+        Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: unrotated });
+      }
     }
   }
 
-  /** Lets `grantee` read the API key (e.g. a rotation function); nothing else. */
+  /** Lets `grantee` read the API key (e.g. a rotation function); nothing else. Throws when Okta authenticates with OAuth 2.0 only (no key). */
   grantReadApiKey(grantee: iam.IGrantable): iam.Grant {
+    if (!this.apiKeySecret) throw new OktaTokenHookPropsError('this hook has no API key: Okta authenticates with OAuth 2.0 (auth.type oauth2 without acceptApiKey)');
     return grantGetSecretValue(grantee, this.apiKeySecret);
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HOOK_ENV } from '../../../lambda/shared/contract.js';
+import type { HookAuth } from '../../../lambda/shared/hook-auth.js';
 import type { HookConfig } from '../../../lambda/shared/hook-config.js';
 import { hookSettingsEnvironment } from '../../../lambda/shared/hook-settings.js';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../../../lambda/token-hook/function-url.js';
@@ -21,6 +22,11 @@ export interface BundledHook {
   readonly bytes: number;
   /** Removes the bundle from disk. */
   dispose(): void;
+}
+
+function setOrDelete(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 function isRunning(pid: number): boolean {
@@ -47,7 +53,7 @@ function removeStaleBundles(): void {
  * reads its key from Secrets Manager during import (at the endpoint in `AWS_ENDPOINT_URL_SECRETS_MANAGER`).
  * Each load is a fresh directory, so a reload imports the new code.
  */
-export async function loadBundledHook(options: { apiKeySecretArn: string; config: HookConfig; transform?: string }): Promise<BundledHook> {
+export async function loadBundledHook(options: { apiKeySecretArn?: string; auth?: HookAuth; config: HookConfig; transform?: string }): Promise<BundledHook> {
   removeStaleBundles();
   const dir = join(CACHE_DIR, `sandbox-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
@@ -59,8 +65,10 @@ export async function loadBundledHook(options: { apiKeySecretArn: string; config
       bundleLocally(options.transform ?? REPO_TRANSFORM, join(dir, HOOK_TRANSFORM_FILE)),
     ]);
     const bytes = hookBytes + transformBytes;
-    process.env[HOOK_ENV.apiKeySecretArn] = options.apiKeySecretArn;
-    Object.assign(process.env, hookSettingsEnvironment(options.config));
+    // As the construct sets them: no key secret with OAuth 2.0 only, no HOOK_AUTH with the API key.
+    setOrDelete(HOOK_ENV.apiKeySecretArn, options.apiKeySecretArn);
+    delete process.env[HOOK_ENV.hookAuth];
+    Object.assign(process.env, hookSettingsEnvironment(options.config, options.auth));
     const module = (await import(pathToFileURL(outfile).href)) as Pick<BundledHook, 'handler'>;
     return { handler: module.handler, bytes, dispose: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {

@@ -4,11 +4,14 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CUSTOM_RESOURCE_TYPE, type RegistrarPropertiesInput } from '../../../lambda/shared/contract.js';
 import type { FunctionUrlEvent } from '../../../lambda/token-hook/function-url.js';
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
+import { DEFAULT_SCOPES, APPS_SCOPES } from '../../../lambda/okta/scopes.js';
 import { loadProjectEnvironment } from '../../cli/environment.js';
+import { acceptsApiKeyProps, runtimeHookAuth } from '../../hook-auth.js';
 import type { EnvironmentConfig } from '../../config.js';
 import { describeTargetEntry, targetList, targetProperties, type TargetListEntry } from '../../targets.js';
 import { startFunctionUrlEmulator, type FunctionUrlEmulator } from '../function-url-emulator.js';
-import { startOktaSimulator } from '../okta-simulator/index.js';
+import { startOktaSimulator, type OktaSimulator } from '../okta-simulator/index.js';
 import { startLocalSecretsManager, type LocalSecretsManager } from '../secrets-manager/index.js';
 import { loadBundledHook, REPO_TRANSFORM, type BundledHook } from './bundled-hook.js';
 import { describeHookCall } from './hook-call-line.js';
@@ -53,8 +56,28 @@ export interface FinalState {
 export interface Sandbox {
   readonly oktaUrl: string;
   readonly hookUrl: string;
+  /** Every secret the sandbox put in its local Secrets Manager (the registrar creates none). */
+  readonly secretArns: readonly string[];
   /** Runs the registrar's delete path, shows the final state, and stops every server. */
   stop(): Promise<FinalState>;
+}
+
+/** The registrar's Okta credentials as a service app (private_key_jwt) the simulator knows. */
+async function serviceAppCredentials(sim: OktaSimulator): Promise<object> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const keyId = 'sandbox-registrar';
+  const clientId = '0oaSandboxRegistrar0';
+  const scopes = [...DEFAULT_SCOPES, APPS_SCOPES.read, APPS_SCOPES.manage];
+  sim.addServiceApp({ clientId, publicJwk: { ...(await exportJWK(publicKey)), kid: keyId }, scopes });
+  return { orgUrl: sim.url, clientId, privateKey: await exportPKCS8(privateKey), keyId, scopes };
+}
+
+/** What the registrar provisioned for an OAUTH channel, from the hook as Okta stores it. */
+function oauthLine(sim: OktaSimulator, hookId: string): string[] {
+  const config = sim.snapshot().inlineHooks.find((hook) => hook.id === hookId)?.channel.config;
+  if (!config || typeof config['clientId'] !== 'string') return [];
+  const key = config['hookKeyId'] ? `, hook key ${String(config['hookKeyId'])} (Okta keeps its private half)` : '';
+  return [`OAuth 2.0: Okta gets a token for scope ${String(config['scope'])} at ${String(config['tokenUrl'])} as client ${config['clientId']}${key}`];
 }
 
 function cfnEvent(requestType: 'Create' | 'Delete', properties: RegistrarPropertiesInput, env: EnvironmentConfig, physicalId?: string) {
@@ -115,29 +138,43 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     );
     closers.push(() => sim.close());
 
+    const oauth = env.auth.type === 'oauth2' ? env.auth : undefined;
     const secrets = await progress.step(
-      'starting the local Secrets Manager and creating the two secrets',
+      oauth ? 'starting the local Secrets Manager and creating the secrets' : 'starting the local Secrets Manager and creating the two secrets',
       async () => {
         const local: LocalSecretsManager = await startLocalSecretsManager();
         closers.push(() => local.close());
         // The real AWS SDK, in the hook and the registrar alike, reaches the endpoint through these.
         Object.assign(process.env, local.env);
-        const apiKey = randomBytes(24).toString('base64url');
-        return {
+        const apiKey = acceptsApiKeyProps(env.auth) ? randomBytes(24).toString('base64url') : undefined;
+        // With OAuth 2.0 the registrar signs in as a service app too: its private key is no shared secret.
+        const credentials = oauth ? await serviceAppCredentials(sim) : { orgUrl: sim.url, apiToken: sim.apiToken };
+        const created = {
           local,
           apiKey,
-          credentialsArn: local.createSecret(`okta-token-hook/${env.name}/okta-credentials`, JSON.stringify({ orgUrl: sim.url, apiToken: sim.apiToken })),
-          apiKeyArn: local.createSecret(`okta-token-hook/${env.name}/api-key`, apiKey),
+          credentialsArn: local.createSecret(`okta-token-hook/${env.name}/okta-credentials`, JSON.stringify(credentials)),
+          apiKeyArn: apiKey ? local.createSecret(`okta-token-hook/${env.name}/api-key`, apiKey) : undefined,
+          // client_secret_post: the construct's empty secret, which the registrar fills with Okta's client secret.
+          clientSecretArn:
+            oauth?.method === 'client_secret_post' ? local.createSecret(`okta-token-hook/${env.name}/client-secret`, 'set by the registrar') : undefined,
         };
+        return { ...created, arns: [created.credentialsArn, created.apiKeyArn, created.clientSecretArn].filter((arn): arn is string => arn !== undefined) };
       },
-      (s) => [`endpoint ${s.local.url}`, `okta credentials: ${s.credentialsArn}`, `hook API key:      ${s.apiKeyArn}`],
+      (s) => [
+        `endpoint ${s.local.url}`,
+        `okta credentials: ${s.credentialsArn}${oauth ? ' (a service app signing with its private key)' : ''}`,
+        ...(s.apiKeyArn ? [`hook API key:      ${s.apiKeyArn}`] : [`hook API key:      none (Okta gets an OAuth 2.0 token with ${oauth?.method} from ${oauth?.authorizationServer})`]),
+        ...(s.clientSecretArn ? [`client secret:     ${s.clientSecretArn} (Okta's, stored by the registrar)`] : []),
+      ],
     );
+    const hookAuth = runtimeHookAuth(sim.url, env.auth);
 
+    const hookSecrets = () => ({ ...(secrets.apiKeyArn ? { apiKeySecretArn: secrets.apiKeyArn } : {}), ...(hookAuth ? { auth: hookAuth } : {}) });
     let current: BundledHook | undefined;
     const served = await progress.step(
       'bundling the hook as CDK does and serving it behind the Function URL emulator',
       async () => {
-        const bundled: BundledHook = await loadBundledHook({ apiKeySecretArn: secrets.apiKeyArn, config: env.hook, transform });
+        const bundled: BundledHook = await loadBundledHook({ ...hookSecrets(), config: env.hook, transform });
         current = bundled;
         closers.push(() => current?.dispose());
         const emulator: FunctionUrlEmulator = await startFunctionUrlEmulator({
@@ -160,7 +197,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         closers.push(() => emulator.close());
         return { bundled, emulator };
       },
-      (s) => [`${Math.round(s.bundled.bytes / 1024)} KB bundle (minified ESM, AWS SDK external as in Lambda), key read from Secrets Manager at import`, `hook URL ${s.emulator.url}`],
+      (s) => [
+        `${Math.round(s.bundled.bytes / 1024)} KB bundle (minified ESM, AWS SDK external as in Lambda), ${hookAuth?.type === 'oauth2' ? `issuer's keys (JWKS) read from ${hookAuth.issuer} at import` : 'key read from Secrets Manager at import'}`,
+        `hook URL ${s.emulator.url}`,
+      ],
     );
     const hookUrl = served.emulator.url;
 
@@ -168,7 +208,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const properties: RegistrarPropertiesInput = {
       OrgUrl: sim.url,
       CredentialsSecretArn: secrets.credentialsArn,
-      ApiKeySecretArn: secrets.apiKeyArn,
+      ...(oauth
+        ? {
+            Auth: {
+              Type: 'oauth2',
+              Method: oauth.method,
+              AuthorizationServer: oauth.authorizationServer,
+              Scope: oauth.scope,
+              Audience: oauth.audience,
+              ...(secrets.clientSecretArn ? { ClientSecretArn: secrets.clientSecretArn } : {}),
+            },
+          }
+        : { ApiKeySecretArn: secrets.apiKeyArn }),
       ApiKeyVersion: 'sandbox',
       HookName: env.hookName,
       HookUrl: hookUrl,
@@ -188,6 +239,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
       (r) => [
         `hook ${r.physicalId} registered, ${env.verify ? "verified through Okta's /execute, " : ''}attached to ${r.rules.length === 1 ? 'rule' : `${r.rules.length} rules:`} ${r.rules.map((rule) => `'${rule.name}' (${rule.ruleId}) in ${rule.where}`).join(', ')}`,
+        ...oauthLine(sim, r.physicalId),
         `okta calls: ${sim.calls.map((c) => `${c.operationId} ${c.status}`).join(', ')}`,
       ],
     );
@@ -226,7 +278,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         live = false;
         try {
           const next = loadProjectEnvironment(projectDir, envName);
-          const fresh = await loadBundledHook({ apiKeySecretArn: secrets.apiKeyArn, config: next.hook, transform });
+          const fresh = await loadBundledHook({ ...hookSecrets(), config: next.hook, transform });
           const previous = current;
           current = fresh;
           previous?.dispose();
@@ -273,7 +325,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         await closeAll();
       }
     };
-    return { oktaUrl: sim.url, hookUrl, stop: () => (stopping ??= stop()) };
+    return { oktaUrl: sim.url, hookUrl, secretArns: secrets.arns, stop: () => (stopping ??= stop()) };
   } catch (error) {
     await closeAll();
     throw error;

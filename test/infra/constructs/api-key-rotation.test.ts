@@ -142,7 +142,7 @@ describe('OktaTokenHook with key rotation', () => {
     const schedules = template.findResources('AWS::SecretsManager::RotationSchedule');
     expect(Object.values(schedules)).toHaveLength(1);
     const schedule = Object.values(schedules)[0]!;
-    expect(schedule['Properties'].SecretId).toEqual({ Ref: Stack.of(hook).getLogicalId(hook.apiKeySecret.node.defaultChild as secretsmanager.CfnSecret) });
+    expect(schedule['Properties'].SecretId).toEqual({ Ref: Stack.of(hook).getLogicalId(hook.apiKeySecret!.node.defaultChild as secretsmanager.CfnSecret) });
     expect(schedule['DependsOn']).toContain(Stack.of(hook).getLogicalId(hook.registration.resource.node.defaultChild as CfnElement));
     expect(hook.rotation).toBeDefined();
   });

@@ -177,6 +177,46 @@ describe('OktaTokenHook', () => {
     expect(registration.Auth).toBeUndefined();
   });
 
+  describe('with OAuth 2.0 and no API key', () => {
+    const oauth = { type: 'oauth2' as const, authorizationServer: 'ausHookIssuer0000g3', scope: 'okta-token-hook:invoke', audience: 'api://okta-token-hook' };
+    /** The registrar's properties with references resolved to strings, as CloudFormation hands them over. */
+    const registrarProperties = (template: Template) => {
+      const { ServiceToken: _, ...properties } = Object.values(template.findResources(CUSTOM_RESOURCE_TYPE))[0]!['Properties'];
+      return JSON.parse(JSON.stringify(properties, (_key, value) => (value && typeof value === 'object' && ('Ref' in value || 'Fn::GetAtt' in value) ? 'https://resolved.example/' : value)));
+    };
+
+    it('private_key_jwt: no secret Okta and the hook share exists, and the registrar is told to provision the client', () => {
+      const { template, hook } = build({ hookConfig: { ...hookConfig, authHeader: 'Authorization' }, auth: { ...oauth, method: 'private_key_jwt' } });
+
+      const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+      const variables = Object.values(functions)[0]!['Properties'].Environment.Variables;
+      const properties = registrarProperties(template);
+      expect(template.findResources('AWS::SecretsManager::Secret')).toEqual({});
+      expect(template.findResources('AWS::SecretsManager::RotationSchedule')).toEqual({});
+      expect(Object.keys(variables)).not.toContain(HOOK_ENV.apiKeySecretArn);
+      expect(JSON.parse(variables[HOOK_ENV.hookAuth])).toMatchObject({ type: 'oauth2', acceptApiKey: false });
+      expect(hook.apiKeySecret).toBeUndefined();
+      expect(properties.ApiKeySecretArn).toBeUndefined();
+      expect(properties.Auth).toEqual({ Type: 'oauth2', Method: 'private_key_jwt', AuthorizationServer: oauth.authorizationServer, Scope: oauth.scope, Audience: oauth.audience });
+      expect(RegistrarPropertiesSchema.safeParse(properties).success).toBe(true);
+    });
+
+    it('client_secret_post: a secret for the client secret that only the registrar reads and writes, named to it by ARN', () => {
+      const { template, stack, hook } = build({ hookConfig: { ...hookConfig, authHeader: 'Authorization' }, auth: { ...oauth, method: 'client_secret_post' } });
+
+      const secret = stack.getLogicalId(hook.clientSecret!.node.defaultChild as secretsmanager.CfnSecret);
+      const properties = Object.values(template.findResources(CUSTOM_RESOURCE_TYPE))[0]!['Properties'];
+      const functions = template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+      expect(Object.keys(template.findResources('AWS::SecretsManager::Secret'))).toEqual([secret]);
+      expect(properties.Auth.ClientSecretArn).toEqual({ Ref: secret });
+      expect(JSON.stringify(Object.values(functions)[0]!['Properties'].Environment)).not.toContain(secret);
+      expect(statementsOfRole(template, 'HookRegistrationRegistrar')).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Action: 'secretsmanager:PutSecretValue', Resource: { Ref: secret } })]),
+      );
+      expect(RegistrarPropertiesSchema.safeParse(registrarProperties(template)).success).toBe(true);
+    });
+  });
+
   it("refuses OAuth 2.0 tokens issued by the target's own server, explaining the loop, with every other problem", () => {
     const build_ = () =>
       build({ auth: { type: 'oauth2', method: 'client_secret_post', authorizationServer: 'default', scope: 'openid', audience: 'api://other', acceptApiKey: true } });
