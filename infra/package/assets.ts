@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, version as esbuildVersion } from 'esbuild';
 import { checkEsmOnly, esbuildOptions, HOOK_RUNTIME_BUNDLE, HOOK_TRANSFORM_FILE, LAMBDA_BUNDLING, NO_TRANSFORM_MODULE } from '../bundling.js';
 import type { FunctionAsset } from '../constructs/package-assets.js';
+import { hashOf as hashOfFile, readStamp, sha256, writeStamp } from './stamp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const root = (path: string): string => join(ROOT, path);
@@ -17,7 +17,7 @@ const ENTRIES: Record<FunctionAsset, string> = {
 };
 
 /** What the last asset build read and wrote, with their hashes: a build with nothing changed is skipped. */
-const STAMP = root('node_modules/.cache/okta-token-hook/assets.json');
+const STAMP = 'assets.json';
 
 interface Stamp {
   /** The build's settings: this module, the bundling options, tsconfig.json (esbuild reads it), the lockfile, esbuild's version. */
@@ -26,30 +26,16 @@ interface Stamp {
   readonly files: Record<string, string>;
 }
 
-const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
-
 function settingsHash(): string {
   const files = [fileURLToPath(import.meta.url), root('infra/bundling.ts'), root('tsconfig.json'), root('package-lock.json')];
   return sha256(JSON.stringify([...files.map((file) => readFileSync(file, 'utf8')), esbuildVersion]));
 }
 
-/** A file's hash, or undefined when it is gone. */
-function hashOf(path: string): string | undefined {
-  try {
-    return sha256(readFileSync(root(path)));
-  } catch {
-    return undefined;
-  }
-}
+const hashOf = (path: string): string | undefined => hashOfFile(root(path));
 
 function assetsUpToDate(settings: string): boolean {
-  let stamp: Stamp;
-  try {
-    stamp = JSON.parse(readFileSync(STAMP, 'utf8')) as Stamp;
-  } catch {
-    return false;
-  }
-  return stamp.settings === settings && Object.entries(stamp.files).every(([path, hash]) => hashOf(path) === hash);
+  const stamp = readStamp<Stamp>(STAMP);
+  return stamp?.settings === settings && Object.entries(stamp.files).every(([path, hash]) => hashOf(path) === hash);
 }
 
 /**
@@ -93,9 +79,7 @@ export async function buildAssets(): Promise<void> {
       const hash = hashOf(path);
       if (hash) files[path] = hash;
     }
-    mkdirSync(dirname(STAMP), { recursive: true });
-    writeFileSync(`${STAMP}.${process.pid}`, JSON.stringify({ settings, files } satisfies Stamp));
-    renameSync(`${STAMP}.${process.pid}`, STAMP);
+    writeStamp(STAMP, { settings, files } satisfies Stamp);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
