@@ -2,7 +2,7 @@ import type { OktaApi } from '../okta/okta-api.js';
 import type { ClientSecret, InlineHook, OAuthChannelConfig } from '../okta/schemas.js';
 import type { ClientSecretCheck } from './client-token.js';
 import { HookNotFoundError, KeyChangeError } from './errors.js';
-import type { HookCredential } from './rotation-steps.js';
+import type { HookCredential, StageReader } from './rotation-steps.js';
 import { definitionWithChannel, definitionWithKey, findOAuthHook, findTokenHook, oauthChannelOf } from './token-hook-lookup.js';
 
 /** Okta keeps at most two secrets per OAuth client: the one in use and the one being rotated to. */
@@ -37,7 +37,7 @@ export function clientSecretCredential(hookName: string, check: ClientSecretChec
   return {
     noun: 'client secret',
     findHook: async (api) => (await findOAuthHook(api, hookName, 'client_secret_post')).hook,
-    async prepare(api, hook, value, currentValue) {
+    async prepare(api, hook, value, stage) {
       const channel = channelOf(hook);
       // A retry after the secret was added (its answer lost, or a later step failed): nothing to add.
       if (await check(channel, value)) {
@@ -46,65 +46,59 @@ export function clientSecretCredential(hookName: string, check: ClientSecretChec
       }
       const secrets = await api.listClientSecrets(channel.clientId);
       if (secrets.length >= MAX_CLIENT_SECRETS) {
-        // Left by a rotation whose retirement failed: the one Okta does not use goes first.
-        const current = await currentValue();
-        await removeOthers(api, channel.clientId, secrets, () => check(channel, current), 1, log);
+        // Left by a rotation whose retirement failed: the previous secret, older than the one in use.
+        await retireOlder(api, channel, secrets, stage, check, log);
+        if ((await api.listClientSecrets(channel.clientId)).length >= MAX_CLIENT_SECRETS) {
+          throw new KeyChangeError(
+            `the OAuth client ${channel.clientId} has ${MAX_CLIENT_SECRETS} client secrets and the one okta does not use holds a value this rotation does not know: ` +
+              'deactivate and delete the one okta does not use in the okta admin console, then rotate again',
+          );
+        }
       }
       const created = await api.createClientSecret(channel.clientId, value);
       log({ event: 'client-secret-added', clientId: channel.clientId, secretId: created.id });
     },
     definition: (hook, value) => definitionWithChannel(hook, channelOf(hook), value),
-    async retire(api, hook, newValue) {
+    async retire(api, hook, stage) {
       const channel = channelOf(hook);
-      const secrets = await api.listClientSecrets(channel.clientId);
-      await removeOthers(api, channel.clientId, secrets, () => check(channel, newValue), Number.POSITIVE_INFINITY, log);
+      await retireOlder(api, channel, await api.listClientSecrets(channel.clientId), stage, check, log);
     },
   };
 }
 
 /**
- * Deactivates and deletes up to `limit` of the client's secrets, keeping the one in use: inactive ones
- * first, then active ones oldest first (the one in use is normally the newest). After each
- * deactivation the token endpoint must still answer for the value in use (`stillWorks`); if not, that
- * secret held it: it is activated again at once and the next one is tried. Throws when fewer than
- * `limit` could go (or, with no limit, when more than one active secret is left).
+ * Takes the previous secret off the client. Okta never shows which secret holds which value, so the
+ * token endpoint tells: only when the AWSPREVIOUS value still gets a token is there an old secret, and
+ * then it is the oldest active one (each rotation adds its secret after the one in use). It is
+ * deactivated, the AWSCURRENT value must still get a token, and it is deleted; should the
+ * value in use stop working, the secret is activated again at once and the rotation fails. Inactive
+ * secrets are deleted; a secret holding a value this rotation does not know is left alone.
  */
-async function removeOthers(
+async function retireOlder(
   api: OktaApi,
-  appId: string,
+  channel: OAuthChannelConfig,
   secrets: readonly ClientSecret[],
-  stillWorks: () => Promise<boolean>,
-  limit: number,
+  stage: StageReader,
+  check: ClientSecretCheck,
   log: (event: Readonly<Record<string, unknown>>) => void,
 ): Promise<void> {
-  let removed = 0;
-  const retire = async (secret: ClientSecret) => {
-    await api.deleteClientSecret(appId, secret.id);
-    removed += 1;
-    log({ event: 'client-secret-retired', clientId: appId, secretId: secret.id });
-  };
+  const appId = channel.clientId;
   for (const secret of secrets.filter((s) => s.status === 'INACTIVE')) {
-    if (removed >= limit) return;
-    await retire(secret);
+    await api.deleteClientSecret(appId, secret.id);
+    log({ event: 'client-secret-retired', clientId: appId, secretId: secret.id });
   }
   const active = secrets.filter((s) => s.status === 'ACTIVE').sort((a, b) => String(a.created ?? '').localeCompare(String(b.created ?? '')));
-  let left = active.length;
-  for (const secret of active) {
-    // Okta refuses to deactivate the last active secret, and the last one is the one in use.
-    if (removed >= limit || left <= 1) break;
-    await api.deactivateClientSecret(appId, secret.id);
-    if (await stillWorks()) {
-      await retire(secret);
-      left -= 1;
-    } else {
-      await api.activateClientSecret(appId, secret.id);
-      log({ event: 'client-secret-kept', clientId: appId, secretId: secret.id, reason: 'it holds the secret in use' });
-    }
-  }
-  if ((Number.isFinite(limit) && removed < limit) || (!Number.isFinite(limit) && left > 1)) {
+  const previous = await stage('AWSPREVIOUS');
+  if (active.length < 2 || !previous || !(await check(channel, previous))) return;
+  const oldest = active[0]!;
+  await api.deactivateClientSecret(appId, oldest.id);
+  if (!(await check(channel, (await stage('AWSCURRENT')) ?? ''))) {
+    await api.activateClientSecret(appId, oldest.id);
     throw new KeyChangeError(
-      `the OAuth client ${appId} keeps ${left} active client secrets and the one okta does not use could not be told apart: ` +
-        'deactivate and delete it in the okta admin console, then rotate again',
+      `the oldest client secret of the OAuth client ${appId} is the one okta uses, not the previous one: it is active again; ` +
+        'deactivate and delete the previous secret in the okta admin console',
     );
   }
+  await api.deleteClientSecret(appId, oldest.id);
+  log({ event: 'client-secret-retired', clientId: appId, secretId: oldest.id });
 }

@@ -21,14 +21,17 @@ export interface HookCredential {
   findHook(api: OktaApi): Promise<InlineHook>;
   /**
    * Runs before Okta's hook gets `value`: waits until every hook instance may accept it (API key), or
-   * makes it a secret of the OAuth client (client secret). `current` reads the value in use.
+   * makes it a secret of the OAuth client (client secret). `stage` reads the value of a label.
    */
-  prepare(api: OktaApi, hook: InlineHook, value: string, current: () => Promise<string>): Promise<void>;
+  prepare(api: OktaApi, hook: InlineHook, value: string, stage: StageReader): Promise<void>;
   /** The hook definition that carries `value`: PUT replaces, so the rest is kept as read. */
   definition(hook: InlineHook, value: string): InlineHookDefinition;
   /** After the promotion: takes away what the old value was, if anything holds it (the OAuth client). */
-  retire?(api: OktaApi, hook: InlineHook, currentValue: string): Promise<void>;
+  retire?(api: OktaApi, hook: InlineHook, stage: StageReader): Promise<void>;
 }
+
+/** The value of the secret under a staging label, if it has one. */
+export type StageReader = (stage: 'AWSCURRENT' | 'AWSPREVIOUS') => Promise<string | undefined>;
 
 export interface RotationDeps {
   readonly secrets: SecretStore;
@@ -106,7 +109,7 @@ async function createSecret({ secretId, token, deps }: StepContext): Promise<voi
 async function setSecret(context: StepContext): Promise<void> {
   const okta = await context.deps.okta();
   const hook = await context.deps.credential.findHook(okta.api);
-  await context.deps.credential.prepare(okta.api, hook, await pendingValue(context), () => currentValue(context));
+  await context.deps.credential.prepare(okta.api, hook, await pendingValue(context), stageReader(context));
   await putPendingValue(context, okta, hook, 'setSecret');
 }
 
@@ -174,7 +177,7 @@ async function finishSecret(context: StepContext, versions: Record<string, strin
   deps.log({ event: 'rotation-finished', secretId, versionId: token, previousVersionId: current });
   // Okta uses the new value only now; the old one still works until it is retired, so a failure here
   // leaves a working pair, and the next rotation retires it first.
-  await deps.credential.retire?.(okta.api, hook, await pendingValue(context));
+  await deps.credential.retire?.(okta.api, hook, stageReader(context));
 }
 
 async function pendingValue({ secretId, token, deps }: StepContext): Promise<string> {
@@ -185,10 +188,8 @@ async function pendingValue({ secretId, token, deps }: StepContext): Promise<str
   return pending.value;
 }
 
-async function currentValue({ secretId, deps }: StepContext): Promise<string> {
-  const current = await deps.secrets.getSecret(secretId, { stage: 'AWSCURRENT' });
-  if (!current) throw new RotationStateError(`secret ${secretId} has no AWSCURRENT version: restore one before rotating`);
-  return current.value;
+function stageReader({ secretId, deps }: StepContext): StageReader {
+  return async (stage) => (await deps.secrets.getSecret(secretId, { stage }))?.value;
 }
 
 /** Best effort: a PUT that failed may still have landed, so Okta gets the current value again. */

@@ -94,22 +94,44 @@ describe('client secret rotation (client_secret_post)', () => {
     expect(await h.api.listClientSecrets(h.clientId)).toHaveLength(1);
   });
 
-  it('first takes away a second secret a failed retirement left on the client (the one Okta does not use), with no rejected call', async () => {
+  it('leaves the old secret active on the client when its retirement fails, and the next rotation takes it away first, with no rejected call', async () => {
     harness = await startOAuthHarness('client_secret_post');
     const h = harness;
     const initial = await currentSecret(h);
-    const leftover = await h.api.createClientSecret(h.clientId, 'left-over-secret-0123456789abcdef');
+    h.okta.injectFault({ operationId: 'deactivateOAuth2ClientSecret', kind: 'status-500', count: 2 });
     const load = startLoad(h.okta);
 
+    await expect(h.rotate()).rejects.toThrow(/finishSecret/);
+    const second = await currentSecret(h);
+    const leftBehind = await h.api.listClientSecrets(h.clientId);
+    const oldBetween = await tokenStatus(h, initial);
     await h.rotate();
     const { total, statuses } = await load.stop();
 
+    expect(second).not.toBe(initial);
+    expect(leftBehind.map((secret) => secret.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    expect(oldBetween).toBe(200);
     expect(statuses).toEqual({ 'applied:200': total });
-    const left = await h.api.listClientSecrets(h.clientId);
-    expect(left).toHaveLength(1);
-    expect(left[0]!.id).not.toBe(leftover.id);
-    expect(await tokenStatus(h, await currentSecret(h))).toBe(200);
+    const third = await currentSecret(h);
+    expect(h.stored().clientSecret).toBe(third);
+    expect(await h.api.listClientSecrets(h.clientId)).toHaveLength(1);
+    expect(await tokenStatus(h, third)).toBe(200);
+    expect(await tokenStatus(h, second)).toBe(401);
     expect(await tokenStatus(h, initial)).toBe(401);
+  });
+
+  it('refuses to make room by guessing when the second secret holds a value it does not know, and changes nothing', async () => {
+    harness = await startOAuthHarness('client_secret_post');
+    const h = harness;
+    const initial = await currentSecret(h);
+    await h.api.createClientSecret(h.clientId, 'someone-elses-secret-0123456789abcdef');
+
+    await expect(h.rotate()).rejects.toThrow(/setSecret/);
+
+    expect(h.events.map((event) => event.reason ?? '').join()).not.toContain('someone-elses');
+    expect((await h.api.listClientSecrets(h.clientId)).map((secret) => secret.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    expect(h.stored().clientSecret).toBe(initial);
+    expect(await tokenStatus(h, initial)).toBe(200);
   });
 });
 
