@@ -72,7 +72,7 @@ describe('npx cdk synth', () => {
       expect(bundle).toMatch(/^import[{ ]/);
       // The hook is built from ES modules only, without the `require` banner (HOOK_RUNTIME_BUNDLE); the registrar has it.
       expect(bundle.startsWith("import{createRequire as __cr}from'node:module'")).toBe(usesSdk);
-      // The hook reads its key with a signed fetch: no SDK at all (npm run bench, cold start).
+      // The hook reads its key with one signed request over node:http: no SDK at all (npm run bench, cold start).
       if (usesSdk) expect(bundle).toMatch(/from"@aws-sdk\/client-secrets-manager"/);
       else expect(bundle).not.toMatch(/@aws-sdk\//);
       // Minified: long lines (what newlines remain come from template literals and license comments).
