@@ -1,18 +1,12 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ROTATION_ENV } from '../../lambda/shared/contract.js';
-import { functionAssetDir } from './package-assets.js';
-import { ProjectFunction } from './project-function.js';
+import type { ProjectFunction } from './project-function.js';
+import { createRotationFunction, DEFAULT_ROTATION_SCHEDULE, rotationPropsProblems } from './rotation-function.js';
 import { grantGetSecretValue } from './secret-access.js';
-
-export const DEFAULT_ROTATION_SCHEDULE = Duration.days(30);
-/** setSecret waits ~6 s, testSecret may try `/execute` for 30 s; Okta calls stop 5 s before this. */
-export const DEFAULT_ROTATION_TIMEOUT = Duration.minutes(2);
-export const DEFAULT_ROTATION_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 const SECRETS_MANAGER = 'secretsmanager.amazonaws.com';
 
@@ -66,18 +60,8 @@ export class ApiKeyRotation extends Construct {
     const schedule = props.schedule ?? DEFAULT_ROTATION_SCHEDULE;
     validate(props, schedule);
 
-    this.rotationFunction = new ProjectFunction(this, 'Function', {
-      code: lambda.Code.fromAsset(functionAssetDir('rotation')),
-      handler: 'handler',
-      description: `Rotates the ${props.authMethod === 'client_secret_post' ? 'OAuth client secret' : 'API key'} of the Okta token hook ${props.hookName}`,
-      timeout: props.timeout ?? DEFAULT_ROTATION_TIMEOUT,
-      logRetention: props.logRetention ?? DEFAULT_ROTATION_LOG_RETENTION,
-      environment: {
-        [ROTATION_ENV.credentialsSecretArn]: props.credentialsSecret.secretArn,
-        [ROTATION_ENV.hookName]: props.hookName,
-        ...(props.authMethod === 'client_secret_post' ? { [ROTATION_ENV.authMethod]: props.authMethod } : {}),
-      },
-    });
+    const clientSecret = props.authMethod === 'client_secret_post';
+    this.rotationFunction = createRotationFunction(this, props, clientSecret ? 'OAuth client secret' : 'API key', clientSecret ? 'client_secret_post' : undefined);
     const fn = this.rotationFunction.function;
 
     // The four calls a rotation makes on its own secret, and nothing on any other.
@@ -126,15 +110,6 @@ export class ApiKeyRotation extends Construct {
 }
 
 function validate(props: ApiKeyRotationProps, schedule: Duration): void {
-  const problems: string[] = [];
-  if (!Token.isUnresolved(schedule.toMinutes())) {
-    const minutes = schedule.toMinutes();
-    if (minutes % (24 * 60) !== 0 || minutes < 24 * 60 || minutes > 1000 * 24 * 60) {
-      problems.push(`schedule must be whole days from 1 to 1000, got ${schedule.toHumanString()}: use Duration.days(30)`);
-    }
-  }
-  if (props.hookName.length < 1 || props.hookName.length > 255) {
-    problems.push(`hookName must be 1 to 255 characters, got ${props.hookName.length}`);
-  }
+  const problems = rotationPropsProblems(props.hookName, schedule);
   if (problems.length) throw new ApiKeyRotationPropsError(`invalid ApiKeyRotation props:\n  - ${problems.join('\n  - ')}`);
 }

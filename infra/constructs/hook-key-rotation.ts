@@ -1,14 +1,12 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { HOOK_KEY_ROTATION_EVENT, ROTATION_ENV } from '../../lambda/shared/contract.js';
-import { DEFAULT_ROTATION_LOG_RETENTION, DEFAULT_ROTATION_SCHEDULE, DEFAULT_ROTATION_TIMEOUT } from './api-key-rotation.js';
-import { functionAssetDir } from './package-assets.js';
-import { ProjectFunction } from './project-function.js';
+import { HOOK_KEY_ROTATION_EVENT } from '../../lambda/shared/contract.js';
+import type { ProjectFunction } from './project-function.js';
+import { createRotationFunction, DEFAULT_ROTATION_SCHEDULE, rotationPropsProblems } from './rotation-function.js';
 import { grantGetSecretValue } from './secret-access.js';
 
 export interface HookKeyRotationProps {
@@ -53,18 +51,7 @@ export class HookKeyRotation extends Construct {
     const schedule = props.schedule ?? DEFAULT_ROTATION_SCHEDULE;
     validate(props, schedule);
 
-    this.rotationFunction = new ProjectFunction(this, 'Function', {
-      code: lambda.Code.fromAsset(functionAssetDir('rotation')),
-      handler: 'handler',
-      description: `Rotates the Hook Key of the Okta token hook ${props.hookName}`,
-      timeout: props.timeout ?? DEFAULT_ROTATION_TIMEOUT,
-      logRetention: props.logRetention ?? DEFAULT_ROTATION_LOG_RETENTION,
-      environment: {
-        [ROTATION_ENV.credentialsSecretArn]: props.credentialsSecret.secretArn,
-        [ROTATION_ENV.hookName]: props.hookName,
-        [ROTATION_ENV.authMethod]: 'private_key_jwt',
-      },
-    });
+    this.rotationFunction = createRotationFunction(this, props, 'Hook Key', 'private_key_jwt');
     grantGetSecretValue(this.rotationFunction.role, props.credentialsSecret);
 
     this.rule = new events.Rule(this, 'Schedule', {
@@ -83,15 +70,6 @@ export class HookKeyRotation extends Construct {
 }
 
 function validate(props: HookKeyRotationProps, schedule: Duration): void {
-  const problems: string[] = [];
-  if (!Token.isUnresolved(schedule.toMinutes())) {
-    const minutes = schedule.toMinutes();
-    if (minutes % (24 * 60) !== 0 || minutes < 24 * 60 || minutes > 1000 * 24 * 60) {
-      problems.push(`schedule must be whole days from 1 to 1000, got ${schedule.toHumanString()}: use Duration.days(30)`);
-    }
-  }
-  if (props.hookName.length < 1 || props.hookName.length > 255) {
-    problems.push(`hookName must be 1 to 255 characters, got ${props.hookName.length}`);
-  }
+  const problems = rotationPropsProblems(props.hookName, schedule);
   if (problems.length) throw new HookKeyRotationPropsError(`invalid HookKeyRotation props:\n  - ${problems.join('\n  - ')}`);
 }

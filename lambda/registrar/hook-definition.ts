@@ -1,4 +1,5 @@
 import type { RegistrarProperties } from '../shared/contract.js';
+import { oauthChannelOf } from '../okta/oauth-channel.js';
 import type { InlineHook, InlineHookDefinition, OAuthChannelConfig } from '../okta/schemas.js';
 
 /**
@@ -72,15 +73,6 @@ export function withCredential(shape: HookShape, credential: string | undefined)
   const { oauth, authHeader, ...common } = shape;
   if (oauth) return { ...common, oauth, ...(oauth.authType === 'client_secret_post' && credential !== undefined ? { clientSecret: credential } : {}) };
   return { ...common, authHeader, authValue: credential ?? '' };
-}
-
-/** The OAUTH channel of a hook as Okta stores it; undefined for an HTTP channel or an incomplete one. */
-export function oauthChannelOf(hook: InlineHook): OAuthChannelConfig | undefined {
-  const config = hook.channel.config;
-  if (hook.channel.type !== 'OAUTH' || !config.clientId || !config.tokenUrl) return undefined;
-  const common = { clientId: config.clientId, tokenUrl: config.tokenUrl, scope: config.scope ?? '' };
-  if (config.authType === 'private_key_jwt') return config.hookKeyId ? { ...common, authType: 'private_key_jwt', hookKeyId: config.hookKeyId } : undefined;
-  return config.authType === 'client_secret_post' ? { ...common, authType: 'client_secret_post' } : undefined;
 }
 
 /** The header value recorded on our hook by `desiredHook`, as stored. */

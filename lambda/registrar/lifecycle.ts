@@ -1,6 +1,7 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-secrets-manager';
 import type { OktaApi, RuleLocation } from '../okta/okta-api.js';
 import { OktaApiError } from '../okta/errors.js';
+import { oauthChannelOf } from '../okta/oauth-channel.js';
 import type { ResolvedRule, TargetRule } from '../okta/resolve-target.js';
 import { TOKEN_HOOK_TYPE, type AuthorizationServerPolicyRule, type InlineHook, type OAuthChannelConfig } from '../okta/schemas.js';
 import { REGISTRAR_ATTRIBUTES, targetsOf, type OAuthAuthProperty, type RegistrarProperties, type TargetSpec } from '../shared/contract.js';
@@ -20,7 +21,6 @@ import {
   previousHeaderOf,
   previousHookFor,
   previousHooksOf,
-  oauthChannelOf,
   withCredential,
   type HookShape,
   type PreviousHooks,

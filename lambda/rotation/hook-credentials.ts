@@ -3,7 +3,8 @@ import type { ClientSecret, InlineHook, OAuthChannelConfig } from '../okta/schem
 import type { ClientSecretCheck } from './client-token.js';
 import { HookNotFoundError, KeyChangeError } from './errors.js';
 import type { HookCredential, StageReader } from './rotation-steps.js';
-import { definitionWithChannel, definitionWithKey, findOAuthHook, findTokenHook, oauthChannelOf } from './token-hook-lookup.js';
+import { oauthChannelOf } from '../okta/oauth-channel.js';
+import { definitionWithChannel, definitionWithKey, findOAuthHook, findTokenHook } from './token-hook-lookup.js';
 
 /** Okta keeps at most two secrets per OAuth client: the one in use and the one being rotated to. */
 export const MAX_CLIENT_SECRETS = 2;

@@ -1,5 +1,6 @@
 import type { OktaApi } from '../okta/okta-api.js';
 import { TOKEN_HOOK_TYPE, type InlineHook, type InlineHookDefinition, type OAuthChannelConfig } from '../okta/schemas.js';
+import { oauthChannelOf } from '../okta/oauth-channel.js';
 import { HookNotFoundError } from './errors.js';
 
 async function findNamedHook(api: OktaApi, name: string): Promise<InlineHook> {
@@ -53,15 +54,6 @@ export async function findOAuthHook(api: OktaApi, name: string, authType: OAuthC
     );
   }
   return { hook, channel };
-}
-
-/** The OAUTH channel of a hook as Okta stores it; undefined for an HTTP channel or an incomplete one. */
-export function oauthChannelOf(hook: InlineHook): OAuthChannelConfig | undefined {
-  const config = hook.channel.config;
-  if (hook.channel.type !== 'OAUTH' || !config.clientId || !config.tokenUrl) return undefined;
-  const common = { clientId: config.clientId, tokenUrl: config.tokenUrl, scope: config.scope ?? '' };
-  if (config.authType === 'private_key_jwt') return config.hookKeyId ? { ...common, authType: 'private_key_jwt', hookKeyId: config.hookKeyId } : undefined;
-  return config.authType === 'client_secret_post' ? { ...common, authType: 'client_secret_post' } : undefined;
 }
 
 /** The hook as Okta stores it with `channel` (and the write-only client secret): PUT replaces, so everything is kept. */
