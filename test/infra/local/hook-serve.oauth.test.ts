@@ -152,6 +152,23 @@ describe('hook:serve in OAuth 2.0 mode behind the Okta simulator', () => {
     return text ? JSON.parse(text) : undefined;
   }
 
+  /** An access policy on the partner server that lets the app get the hook's scope with client credentials, as Okta needs. */
+  async function grantHookScope(appId: string, name: string) {
+    const partner = SEED.partnerServer.id;
+    const policy = await manage('POST', `/api/v1/authorizationServers/${partner}/policies`, {
+      type: 'OAUTH_AUTHORIZATION_POLICY',
+      name,
+      description: 'Okta calling the token hook',
+      priority: 1,
+      conditions: { clients: { include: [appId] } },
+    });
+    await manage('POST', `/api/v1/authorizationServers/${partner}/policies/${policy.id}/rules`, {
+      name: 'Hook tokens',
+      type: 'RESOURCE_ACCESS',
+      conditions: { people: { groups: { include: ['EVERYONE'] } }, grantTypes: { include: ['client_credentials'] }, scopes: { include: [SCOPE] } },
+    });
+  }
+
   it('mints a token through a private_key_jwt hook: Okta fetches a token from the partner server and the hook accepts it', async () => {
     const partner = SEED.partnerServer.id;
     await manage('POST', `/api/v1/authorizationServers/${partner}/scopes`, { name: SCOPE });
@@ -164,18 +181,7 @@ describe('hook:serve in OAuth 2.0 mode behind the Okta simulator', () => {
       credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
       settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], jwks: { keys: [{ kty, kid, e, n }] } } },
     });
-    const policy = await manage('POST', `/api/v1/authorizationServers/${partner}/policies`, {
-      type: 'OAUTH_AUTHORIZATION_POLICY',
-      name: 'Token hook caller',
-      description: 'Okta calling the token hook',
-      priority: 1,
-      conditions: { clients: { include: [app.id] } },
-    });
-    await manage('POST', `/api/v1/authorizationServers/${partner}/policies/${policy.id}/rules`, {
-      name: 'Hook tokens',
-      type: 'RESOURCE_ACCESS',
-      conditions: { people: { groups: { include: ['EVERYONE'] } }, grantTypes: { include: ['client_credentials'] }, scopes: { include: [SCOPE] } },
-    });
+    await grantHookScope(app.id, 'Token hook caller');
     const issuer = `${sim.url}/oauth2/${partner}`;
     served = await serveHook({ auth: { type: 'oauth2', issuer, audience: SEED.partnerServer.audience, scope: SCOPE, acceptApiKey: false }, log: (line) => logs.push(line) });
     const hook = await manage('POST', '/api/v1/inlineHooks', {
@@ -208,18 +214,7 @@ describe('hook:serve in OAuth 2.0 mode behind the Okta simulator', () => {
       credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_post' } },
       settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'] } },
     });
-    const policy = await manage('POST', `/api/v1/authorizationServers/${partner}/policies`, {
-      type: 'OAUTH_AUTHORIZATION_POLICY',
-      name: 'Token hook caller (secret)',
-      description: 'Okta calling the token hook',
-      priority: 1,
-      conditions: { clients: { include: [app.id] } },
-    });
-    await manage('POST', `/api/v1/authorizationServers/${partner}/policies/${policy.id}/rules`, {
-      name: 'Hook tokens',
-      type: 'RESOURCE_ACCESS',
-      conditions: { people: { groups: { include: ['EVERYONE'] } }, grantTypes: { include: ['client_credentials'] }, scopes: { include: [SCOPE] } },
-    });
+    await grantHookScope(app.id, 'Token hook caller (secret)');
     const issuer = `${sim.url}/oauth2/${partner}`;
     const token = async () => {
       const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: app.id, client_secret: app.credentials.oauthClient.client_secret, scope: SCOPE });
